@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip -q --disable-pip-version-check
+export OMP_WAIT_POLICY := PASSIVE
+
+.PHONY: demo test lint typecheck unit bench eval clean
+
+$(VENV)/.base: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip
+	$(PIP) install -e '.[dev]'
+	touch $@
+
+$(VENV)/.local: $(VENV)/.base
+	$(PIP) install -e '.[dev,local]'
+	touch $@
+
+demo: $(VENV)/.local
+	$(VENV)/bin/newsroom demo
+
+lint: $(VENV)/.base
+	$(VENV)/bin/ruff check newsroom agents tests bench
+	$(VENV)/bin/ruff format --check newsroom agents tests bench
+
+typecheck: $(VENV)/.base
+	$(VENV)/bin/mypy newsroom agents
+
+unit: $(VENV)/.base
+	$(PY) -m pytest -q
+
+test: lint typecheck unit
+
+bench: $(VENV)/.base
+	$(PY) -m bench.run_all
+
+eval: $(VENV)/.local
+	$(VENV)/bin/newsroom eval tests/packets --json docs/eval-results.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

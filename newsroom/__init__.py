@@ -1,0 +1,1 @@
+"""newsroom: cited, fact-checked explainers that editors approve in Slack."""

@@ -1,0 +1,149 @@
+"""The one place newsroom reads its configuration (environment, `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROLES = ("research", "factcheck", "framing", "writer")
+
+
+class IngestSettings(BaseModel):
+    """Limits applied to every record on the way in."""
+
+    max_text_chars: int = Field(200_000, description="Records with longer text are rejected.")
+    fetch_timeout_s: float = Field(20.0, description="Timeout for fetching a URL or feed.")
+    user_agent: str = "newsroom/0.1"
+    feed_fetch_articles: bool = Field(
+        True, description="Fetch the linked article when a feed entry carries only a short summary."
+    )
+
+
+class StoreSettings(BaseModel):
+    """How records are chunked, embedded and matched."""
+
+    collection_prefix: str = "newsroom"
+    chunk_words: int = 120
+    chunk_overlap_words: int = 20
+    near_dup_candidates: int = 5
+    near_dup_min_cosine: float = 0.80
+    near_dup_min_overlap: float = 0.60
+    hnsw_ef_search: int = 200
+    hnsw_ef_construction: int = 200
+    hnsw_max_neighbors: int = 32
+
+
+class RoleModel(BaseModel):
+    """One role's model endpoint; unset fields fall back to the default endpoint."""
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    model: str | None = None
+
+
+class LLMSettings(BaseModel):
+    """Default OpenAI-compatible endpoint for every role (all unset: the embedded model)."""
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    model: str | None = None
+    temperature: float = 0.2
+    timeout_s: float = 600.0
+    max_attempts: int = 4
+    research: RoleModel = RoleModel()
+    factcheck: RoleModel = RoleModel()
+    framing: RoleModel = RoleModel()
+    writer: RoleModel = RoleModel()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _group_role_keys(cls, data: Any) -> Any:
+        # NEWSROOM_LLM_WRITER_MODEL arrives as {"writer_model": ...}: fold it into {"writer": {...}}.
+        if not isinstance(data, dict):
+            return data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            role, _, field = str(key).partition("_")
+            if role in ROLES and field:
+                out.setdefault(role, {})
+                if isinstance(out[role], dict):
+                    out[role][field] = value
+            else:
+                out[key] = value
+        return out
+
+    def for_role(self, role: str) -> RoleModel:
+        """The endpoint a role uses: its own fields, else the defaults."""
+        own: RoleModel = getattr(self, role)
+        return RoleModel(
+            base_url=own.base_url or self.base_url,
+            api_key=own.api_key or self.api_key,
+            model=own.model or self.model,
+        )
+
+
+class SlackSettings(BaseModel):
+    """Where the bot talks and who may decide."""
+
+    api_url: str = "https://slack.com/api/"
+    publish_channel: str | None = None
+    approvers: str = Field("", description="Comma-separated Slack user ids allowed to decide.")
+    approver_group: str | None = None
+
+    @property
+    def approver_ids(self) -> list[str]:
+        return [a.strip() for a in self.approvers.split(",") if a.strip()]
+
+
+class Settings(BaseSettings):
+    """Everything newsroom can be told; `NEWSROOM_` prefix, one `_` into a group."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSROOM_",
+        # NEWSROOM_LLM_BASE_URL -> llm.base_url; one split keeps field names with underscores whole.
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("./data")
+    chroma_url: str | None = None
+    ingest: IngestSettings = IngestSettings()
+    store: StoreSettings = StoreSettings()
+    llm: LLMSettings = LLMSettings()
+    slack: SlackSettings = SlackSettings()
+    audit_max_rounds: int = 2
+    beats_file: Path | None = None
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data_dir / "published"
+
+    @property
+    def beats_path(self) -> Path:
+        return self.beats_file or self.data_dir / "beats.toml"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

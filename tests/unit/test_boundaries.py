@@ -1,0 +1,57 @@
+"""Keeps STYLE.md's table true: who may import what, checked by walking imports with ast."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# module (path prefix) -> top-level packages it must not import
+FORBIDDEN: dict[str, set[str]] = {
+    "newsroom/settings.py": {"newsroom", "agents", "chromadb", "langgraph", "slack_bolt", "langchain_openai"},
+    "newsroom/records.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
+    "newsroom/parsers.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
+    "newsroom/store.py": {"slack_bolt", "slack_sdk", "langgraph", "agents"},
+    "newsroom/embedding.py": {"slack_bolt", "slack_sdk", "langgraph", "agents"},
+    "newsroom/llm.py": {"slack_bolt", "slack_sdk", "chromadb", "agents"},
+    "newsroom/state.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai"},
+    "newsroom/schemas.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai"},
+    "newsroom/verify.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai", "langgraph"},
+    "newsroom/graph.py": {"slack_bolt", "slack_sdk", "chromadb"},
+    "newsroom/service.py": {"slack_bolt", "slack_sdk"},
+    "newsroom/slack/": {"agents", "chromadb", "langgraph"},
+    "agents/": {"os", "slack_bolt", "slack_sdk", "chromadb", "httpx"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_layers_import_only_what_they_may() -> None:
+    problems = []
+    for prefix, banned in FORBIDDEN.items():
+        for path in sorted(ROOT.glob(prefix + ("**/*.py" if prefix.endswith("/") else ""))):
+            bad = _imports(path) & banned
+            if bad:
+                problems.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_only_settings_reads_the_environment() -> None:
+    offenders = []
+    for path in sorted((ROOT / "newsroom").rglob("*.py")) + sorted((ROOT / "agents").rglob("*.py")):
+        if path.name == "settings.py":
+            continue
+        text = path.read_text()
+        if "os.environ" in text or "os.getenv" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
