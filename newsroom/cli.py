@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Bar
 
+from newsroom.explainer import to_markdown
 from newsroom.ingest import IngestReport
+from newsroom.llm import ModelError
 from newsroom.records import RecordError, parse_date
-from newsroom.service import Newsroom, hit_json
+from newsroom.service import Newsroom, Progress, StoryError, hit_json
 from newsroom.settings import get_settings
 
 app = typer.Typer(
@@ -71,7 +75,7 @@ def run_ingest(room: Newsroom, targets: list[str], beat: str | None, as_json: bo
     show_bar = len(parsed) >= _PROGRESS_MIN and err.is_terminal and not as_json
     if not show_bar:
         return room.ingest_parsed(parsed)
-    with Progress(
+    with Bar(
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -129,16 +133,139 @@ def search(
         )
 
 
+def _progress(p: Progress) -> None:
+    err.print(f"  {p.step:<10} {p.seconds:6.1f} s  {p.summary}", markup=False, highlight=False)
+
+
+def _fail(exc: Exception) -> NoReturn:
+    err.print(f"[red]{exc}[/red]")
+    raise typer.Exit(1)
+
+
+def _emit(ex: dict[str, Any], json_file: Path | None, md_file: Path | None) -> None:
+    if json_file:
+        json_file.write_text(json.dumps(ex, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if md_file:
+        md_file.write_text(to_markdown(ex), encoding="utf-8")
+    out.print(to_markdown(ex), markup=False, highlight=False)
+    out.print(
+        f"Story {ex['story_id']}: {ex['status']}"
+        + (
+            f' — decide with `newsroom review {ex["story_id"]} --approve | --reject | --revise "note"`'
+            if ex["status"] == "pending_approval"
+            else ""
+        ),
+        markup=False,
+        highlight=False,
+    )
+
+
 @app.command()
-def demo() -> None:
-    """Ingest the bundled DeepSeek corpus and search it (no keys, no network)."""
+def explain(
+    topic: Annotated[str, typer.Argument(help="What the explainer is about.")],
+    beat: Annotated[str | None, typer.Option(help="Only use records on this beat.")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the explainer JSON here.")] = None,
+    md_file: Annotated[Path | None, typer.Option("--md", help="Write the Markdown here.")] = None,
+) -> None:
+    """Research, fact-check, frame and write an explainer; it then waits for an editor's decision."""
+    try:
+        ex = _newsroom().explain(topic, beat=beat, on_progress=_progress)
+    except (StoryError, ModelError) as exc:
+        _fail(exc)
+    _emit(ex, json_file, md_file)
+
+
+@app.command()
+def review(
+    story_id: Annotated[str, typer.Argument(help="The story id `explain` printed.")],
+    approve: Annotated[bool, typer.Option("--approve", help="Publish the draft.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the draft.")] = False,
+    revise: Annotated[str | None, typer.Option("--revise", help="Ask the writer for changes.")] = None,
+    who: Annotated[str, typer.Option(help="Who decides (recorded in the history).")] = "cli",
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the explainer JSON here.")] = None,
+) -> None:
+    """Approve, reject, or ask for changes to a waiting story (from any process)."""
+    chosen = [d for d, on in (("approve", approve), ("reject", reject), ("revise", revise is not None)) if on]
+    if len(chosen) != 1:
+        err.print('Choose exactly one of --approve, --reject or --revise "note".')
+        raise typer.Exit(2)
+    try:
+        ex = _newsroom().review(story_id, chosen[0], who=who, note=revise, on_progress=_progress)
+    except (StoryError, ModelError) as exc:
+        _fail(exc)
+    if ex["status"] == "published":
+        if json_file:
+            json_file.write_text(json.dumps(ex, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        out.print(f"Story {story_id} published: " + ", ".join(ex["published"].values()), markup=False)
+    elif ex["status"] == "rejected":
+        out.print(f"Story {story_id} rejected.")
+    else:
+        _emit(ex, json_file, None)
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="The story id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print a story's current draft and status."""
+    try:
+        ex = _newsroom().show(story_id)
+    except StoryError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(ex, indent=2, ensure_ascii=False))
+    else:
+        _emit(ex, None, None)
+
+
+@app.command()
+def retry(story_id: Annotated[str, typer.Argument(help="The story id.")]) -> None:
+    """Continue a story whose run stopped (for example when a model endpoint failed)."""
+    try:
+        ex = _newsroom().retry(story_id, on_progress=_progress)
+    except (StoryError, ModelError) as exc:
+        _fail(exc)
+    _emit(ex, None, None)
+
+
+@app.command()
+def status(story_id: Annotated[str | None, typer.Argument(help="One story, or all.")] = None) -> None:
+    """List stories and where each stands."""
+    rows = _newsroom().status(story_id)
+    if not rows:
+        out.print('No stories yet. Start one with `newsroom explain "topic"`.')
+    for r in rows:
+        out.print(
+            f"{r['story_id']}  {r['status']:<16} v{r['draft_version']}  {r['topic']}  "
+            f"(by {r['requested_by']}, {r['updated_at'][:16]})",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command()
+def demo(
+    approve: Annotated[
+        bool, typer.Option(help="Approve the draft at the end (publishes it locally).")
+    ] = False,
+) -> None:
+    """Ingest the bundled DeepSeek corpus and explain the funding round on the embedded defaults."""
     room = _newsroom()
     out.print(f"Ingesting the demo corpus into {room.settings.data_dir} ...")
     print_report(run_ingest(room, [str(DEMO_CORPUS)], None, False))
-    query = "who is investing in DeepSeek"
-    out.print(f"\nSearch: {query!r}")
-    for n, h in enumerate(room.search(query, k=5), 1):
-        out.print(f"{n}. {h.score:.3f}  {h.record.title} — {h.record.outlet}", markup=False, highlight=False)
+    topic = "the DeepSeek funding round"
+    out.print(f"\nExplaining {topic!r} (the embedded model is slow: a few minutes on 2 cores)")
+    started = time.perf_counter()
+    try:
+        ex = room.explain(topic, requested_by="demo", on_progress=_progress)
+    except (StoryError, ModelError) as exc:
+        _fail(exc)
+    out.print(f"  total      {time.perf_counter() - started:6.1f} s\n")
+    _emit(ex, room.settings.data_dir / "demo-explainer.json", room.settings.data_dir / "demo-explainer.md")
+    if approve and ex["status"] == "pending_approval":
+        done = room.review(ex["story_id"], "approve", who="demo")
+        out.print("Published: " + ", ".join(done["published"].values()), markup=False)
 
 
 def main() -> None:
@@ -147,3 +274,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

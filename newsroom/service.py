@@ -1,17 +1,72 @@
-"""The one facade every door (CLI, Slack, scheduler) calls: ingest, search, explain, review."""
+"""The one facade every door (CLI, Slack, scheduler) calls: ingest, search, explain, review, show, status."""
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from langgraph.types import Command
+
+from newsroom.checkpoint import open_checkpointer
+from newsroom.deps import Deps
+from newsroom.explainer import explainer_json
+from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
+from newsroom.llm import ModelError, ModelPort, build_model
 from newsroom.parsers import Fetcher, Parsed, http_fetcher
+from newsroom.publish import file_publisher
+from newsroom.registry import Registry
 from newsroom.settings import Settings
 from newsroom.store import SearchHit, SourceStore, open_store
+
+
+class StoryError(Exception):
+    """A request about a story that cannot be carried out; the message is for a person."""
+
+
+class StaleDraft(StoryError):
+    """A decision on a draft that has since been replaced or decided."""
+
+
+@dataclass
+class Progress:
+    """One step of a run, for doors that show progress."""
+
+    step: str
+    seconds: float
+    summary: str
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _summary(step: str, update: dict[str, Any]) -> str:
+    if step == "research":
+        return f"{len(update.get('sources', []))} sources from {update.get('records_considered', 0)} records"
+    if step == "factcheck":
+        claims = update.get("claims", [])
+        return f"{len(claims)} claims, {len(update.get('conflicts', []))} conflicts" + (
+            f", {len(update['flagged'])} records flagged" if update.get("flagged") else ""
+        )
+    if step == "framing":
+        return "angles set"
+    if step == "writer":
+        return "draft written"
+    if step == "audit":
+        audit = update.get("audit", {})
+        return "passed" if audit.get("passed") else f"{len(audit.get('problems', []))} problems"
+    if step == "present":
+        return "waiting for an editor"
+    if step == "publish":
+        return "published"
+    if step == "reject":
+        return "rejected"
+    return ""
 
 
 @dataclass
@@ -21,6 +76,8 @@ class Newsroom:
     settings: Settings
     store_override: SourceStore | None = None
     fetch_override: Fetcher | None = None
+    model_override: ModelPort | None = None
+    publishers: list[Callable[[dict[str, Any]], dict[str, str]]] = field(default_factory=list)
 
     @cached_property
     def store(self) -> SourceStore:
@@ -29,6 +86,35 @@ class Newsroom:
     @cached_property
     def fetch(self) -> Fetcher:
         return self.fetch_override or http_fetcher(self.settings.ingest)
+
+    @cached_property
+    def model(self) -> ModelPort:
+        return self.model_override or build_model(self.settings.llm, self.settings.data_dir)
+
+    @cached_property
+    def registry(self) -> Registry:
+        return Registry(self.settings.checkpoint_path)
+
+    @cached_property
+    def graph(self) -> Any:
+        from newsroom.embedding import embed
+
+        files = file_publisher(self.settings.published_dir)
+
+        def publish(explainer: dict[str, Any]) -> dict[str, str]:
+            out = files(explainer)
+            for extra in self.publishers:
+                out.update(extra(explainer))
+            return out
+
+        deps = Deps(
+            model=self.model,
+            store=self.store,
+            embed=embed,
+            publish=publish,
+            audit_max_rounds=self.settings.audit_max_rounds,
+        )
+        return build_graph(deps, open_checkpointer(self.settings.checkpoint_path))
 
     # -- records ---------------------------------------------------------------------------------
 
@@ -57,6 +143,126 @@ class Newsroom:
         until: datetime | None = None,
     ) -> list[SearchHit]:
         return self.store.search(query, k=k, beat=beat, since=since, until=until)
+
+    # -- stories ---------------------------------------------------------------------------------
+
+    def _config(self, story_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": story_id}}
+
+    def _run(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            for chunk in self.graph.stream(payload, self._config(story_id), stream_mode="updates"):
+                for step, update in chunk.items():
+                    if step.startswith("__"):
+                        continue
+                    now = time.perf_counter()
+                    if on_progress:
+                        on_progress(Progress(step, now - started, _summary(step, update or {})))
+                    started = now
+        except ModelError as exc:
+            self.registry.set_status(story_id, "failed", self._state(story_id).get("draft_version", 0))
+            raise StoryError(
+                f"Story {story_id} stopped: {exc}. Its progress is kept; "
+                f"run `newsroom retry {story_id}` to continue."
+            ) from None
+        state = self._state(story_id)
+        self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+        return explainer_json(state)
+
+    def _state(self, story_id: str) -> dict[str, Any]:
+        return dict(self.graph.get_state(self._config(story_id)).values or {})
+
+    def explain(
+        self,
+        topic: str,
+        beat: str | None = None,
+        requested_by: str = "cli",
+        story_id: str | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Run a new story to the approval point; returns the explainer JSON."""
+        topic = " ".join(topic.split())
+        if not topic:
+            raise StoryError('Say what the explainer is about, e.g. `newsroom explain "the transit budget"`.')
+        story_id = story_id or f"story-{uuid.uuid4().hex[:10]}"
+        if self.registry.exists(story_id) or self._state(story_id):
+            raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
+        self.registry.add_story(story_id, topic, requested_by)
+        payload = {"story_id": story_id, "topic": topic, "beat": beat, "requested_by": requested_by}
+        return self._run(story_id, payload, on_progress)
+
+    def show(self, story_id: str) -> dict[str, Any]:
+        state = self._state(story_id)
+        if not state:
+            raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
+        return explainer_json(state)
+
+    def review(
+        self,
+        story_id: str,
+        decision: str,
+        who: str = "cli",
+        note: str | None = None,
+        draft_version: int | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Record an editor's decision and resume the story: approve, reject, or revise with a note."""
+        if decision not in ("approve", "reject", "revise"):
+            raise StoryError(f"Unknown decision {decision!r}: use approve, reject or revise.")
+        if decision == "revise" and not (note or "").strip():
+            raise StoryError("A change request needs a note saying what to change.")
+        snapshot = self.graph.get_state(self._config(story_id))
+        state = dict(snapshot.values or {})
+        if not state:
+            raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
+        if not snapshot.next:
+            raise StoryError(
+                f"Story {story_id} is already {state.get('status', 'finished')}; it cannot be decided again."
+            )
+        if tuple(snapshot.next) != ("approval",):
+            raise StoryError(
+                f"Story {story_id} is not waiting for a decision (it stopped before "
+                f"{', '.join(snapshot.next)}); run `newsroom retry {story_id}` to finish the draft."
+            )
+        current = int(state.get("draft_version", 0))
+        if draft_version is not None and draft_version != current:
+            raise StaleDraft(
+                f"That draft of story {story_id} was replaced by a newer one (version {current})."
+            )
+        if not self.registry.claim_decision(story_id, current, decision, who):
+            earlier = self.registry.decision_for(story_id, current) or {}
+            raise StaleDraft(
+                f"Draft {current} of story {story_id} was already decided "
+                f"({earlier.get('decision', 'decided')} by {earlier.get('who', 'someone')})."
+            )
+        answer = {"decision": decision, "who": who, "note": note, "at": datetime.now(UTC).isoformat()}
+        try:
+            return self._run(story_id, Command(resume=answer), on_progress)
+        except Exception:
+            if self._state(story_id).get("draft_version", 0) == current and self.graph.get_state(
+                self._config(story_id)
+            ).next == ("approval",):
+                self.registry.release_decision(
+                    story_id, current
+                )  # nothing happened: the click may be retried
+            raise
+
+    def retry(self, story_id: str, on_progress: ProgressFn | None = None) -> dict[str, Any]:
+        """Continue a run that stopped (a model failure) from its last saved step."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        if not snapshot.values:
+            raise StoryError(f"There is no story {story_id}.")
+        if not snapshot.next or tuple(snapshot.next) == ("approval",):
+            raise StoryError(
+                f"Story {story_id} has nothing to retry; it is {snapshot.values.get('status', 'finished')}."
+            )
+        return self._run(story_id, None, on_progress)
+
+    def status(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        if story_id:
+            return [s for s in self.registry.stories(limit=1000) if s["story_id"] == story_id]
+        return self.registry.stories()
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:

@@ -1,0 +1,190 @@
+"""Fact-check: the model extracts facts per record; code verifies quotes, compares values, finds conflicts."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from newsroom.deps import Deps
+from newsroom.records import normalize_text
+from newsroom.schemas import RecordFacts
+from newsroom.state import StoryState
+from newsroom.verify import (
+    Fact,
+    correction_conflicts,
+    extract_mentions,
+    find_conflicts,
+    find_injection,
+    parties,
+    subject_overlap,
+    subject_words,
+    typed_value,
+)
+from prompts import load_prompt
+
+PROMPT = "factcheck.v1"
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCES.split(text) if s.strip()]
+
+
+def _value_in(value: str, sentence: str) -> bool:
+    """The value the model read must be in the cited sentence itself, not in the model's paraphrase."""
+    found = [m for m in extract_mentions(value) if m.kind != "year"]
+    low = normalize_text(sentence)
+    if found:
+        return all(normalize_text(m.text.strip()) in low for m in found)
+    names = parties(value)
+    return bool(names) and all(name in low for name in names)
+
+
+def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
+    prompt = load_prompt(PROMPT)
+    numbered = sentences(source["text"][: deps.source_chars])
+    system, user = prompt.render(
+        n=source["n"],
+        outlet=source["outlet"],
+        date=(source.get("published_at") or "undated")[:10],
+        text="\n".join(f"S{i}. {s}" for i, s in enumerate(numbered, 1)),
+        topic=topic,
+    )
+    answer = deps.model.structured("factcheck", system, user, RecordFacts, max_tokens=400)
+    out = []
+    for f in answer.facts:
+        # The quote is the record's own sentence, looked up by code: it cannot be invented.
+        quote = numbered[f.sentence - 1] if 1 <= f.sentence <= len(numbered) else ""
+        out.append(Fact(source["n"], f.subject.strip(), f.value.strip(), quote))
+    return out
+
+
+def _code_facts(source: dict[str, Any]) -> list[Fact]:
+    """Every sentence stating a number, amount, percentage or date, as facts code can compare.
+
+    The subject is the sentence with all its values masked, keyed by the value's kind, its position among
+    values of that kind, and how many there are: "from 92% to 35%" lines up with "from 92% to 25%".
+    """
+    facts = []
+    for sentence in _SENTENCES.split(source["text"]):
+        mentions = [m for m in extract_mentions(sentence) if m.kind != "year"]
+        masked = sentence
+        for m in mentions:
+            masked = masked.replace(m.text.strip(), "<value>", 1)
+        for kind in {m.kind for m in mentions}:
+            same = [m for m in mentions if m.kind == kind]
+            for slot, m in enumerate(same):
+                key = f"{kind}:{slot}/{len(same)}"
+                facts.append(
+                    Fact(source["n"], f"{key}|{masked}", m.text.strip(), sentence.strip(), origin="code")
+                )
+    return facts
+
+
+def run(state: StoryState, deps: Deps) -> dict[str, Any]:
+    sources = state.get("sources", [])
+    by_n = {s["n"]: s for s in sources}
+    with ThreadPoolExecutor(max_workers=max(1, deps.fact_workers)) as pool:
+        extracted = list(pool.map(lambda s: _extract(s, state["topic"], deps), sources))
+    model_facts = [f for facts in extracted for f in facts]
+    verified, unsupported = [], []
+    for f in model_facts:
+        if f.quote and _value_in(f.value, f.quote) and typed_value(f.value):
+            verified.append(f)
+        else:
+            unsupported.append(f)
+    code = [f for s in sources for f in _code_facts(s)]
+    facts = verified + code
+    subjects = [f.subject.split("|", 1)[-1] for f in facts]
+    vecs = deps.embed(subjects) if facts else np.zeros((0, 1))
+    sims = vecs @ vecs.T if len(facts) else np.zeros((0, 0))
+
+    topic_words = subject_words(state["topic"])
+    words = [subject_words(f.subject, topic_words) if f.origin == "model" else frozenset() for f in facts]
+
+    def same_subject(i: int, j: int) -> bool:
+        a, b = facts[i], facts[j]
+        if a.n == b.n or a.origin != b.origin:
+            return False
+        if a.origin == "code":
+            return (
+                a.subject.split("|", 1)[0] == b.subject.split("|", 1)[0]
+                and sims[i, j] >= deps.sentence_similarity
+            )
+        # Same content words once the story's own words are set aside ("investors in DeepSeek" ~
+        # "investors in the round"), or close in meaning ("backers" ~ "investors").
+        return subject_overlap(words[i], words[j]) >= 0.5 or bool(sims[i, j] >= deps.subject_similarity)
+
+    conflicts = find_conflicts(facts, same_subject, by_n)
+    in_conflict = {
+        (facts[i].n, facts[i].subject, facts[i].value) for c in conflicts for i in c.pop("members")
+    }
+    conflicts += correction_conflicts(by_n, conflicts)
+    claims: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in verified:
+        claim = claims.setdefault(
+            (f.subject.casefold(), f.value.casefold()),
+            {
+                "text": f"{f.subject}: {f.value}",
+                "subject": f.subject,
+                "value": f.value,
+                "quote": f.quote,
+                "status": "supported",
+                "citations": [],
+            },
+        )
+        claim["citations"] = sorted(set(claim["citations"]) | {f.n})
+        if (f.n, f.subject, f.value) in in_conflict:
+            claim["status"] = "contested"
+    for c in conflicts:  # every side of every disagreement is a claim the editor sees
+        for v in c["values"]:
+            resolved = c.get("resolved_value")
+            status = (
+                "contested" if not resolved else ("supported" if v["value"] == resolved else "unsupported")
+            )
+            key = (c["subject"].casefold(), v["value"].casefold())
+            claims[key] = {
+                "text": f"{c['subject']}: {v['value']}",
+                "subject": c["subject"],
+                "value": v["value"],
+                "status": status,
+                "citations": v["citations"],
+            }
+            if status == "unsupported":
+                claims[key]["note"] = f"corrected by source [{c.get('corrected_by')}]"
+    for f in unsupported:
+        claims.setdefault(
+            (f.subject.casefold(), f.value.casefold()),
+            {
+                "text": f"{f.subject}: {f.value}",
+                "subject": f.subject,
+                "value": f.value,
+                "quote": f.quote,
+                "status": "unsupported",
+                "citations": [f.n],
+                "note": "the value was not found in the sentence of the record the model pointed to",
+            },
+        )
+    flagged = []
+    for s in sources:
+        passage = find_injection(s["text"])
+        if passage:
+            flagged.append(
+                {
+                    "n": s["n"],
+                    "record_id": s["record_id"],
+                    "reason": f"contains text addressed to an AI system (“{passage}”); it was treated "
+                    "as data and nothing in it was followed",
+                }
+            )
+    return {
+        "claims": list(claims.values()),
+        "conflicts": conflicts,
+        "flagged": flagged,
+        "prompts_used": {PROMPT: load_prompt(PROMPT).fingerprint},
+        "models_used": {"factcheck": deps.model.model_name("factcheck")},
+        "usage": deps.model.drain_usage(),
+    }

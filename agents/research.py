@@ -1,0 +1,66 @@
+"""Research: plan sub-questions, retrieve, merge and rank, keep what bears on the topic, number the sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsroom.deps import Deps
+from newsroom.schemas import ResearchPlan
+from newsroom.state import StoryState
+from prompts import load_prompt
+
+PROMPT = "research.v1"
+
+
+def run(state: StoryState, deps: Deps) -> dict[str, Any]:
+    prompt = load_prompt(PROMPT)
+    system, user = prompt.render(topic=state["topic"])
+    plan = deps.model.structured("research", system, user, ResearchPlan, max_tokens=200)
+    questions = [q.strip() for q in plan.sub_questions if q.strip()][:3]
+    best: dict[str, tuple[float, Any]] = {}
+    topic_scores: dict[str, float] = {}
+    for i, query in enumerate([state["topic"], *questions]):
+        for hit in deps.store.search(query, k=deps.research_k, beat=state.get("beat")):
+            rid = hit.record.id
+            if i == 0:
+                topic_scores[rid] = hit.score
+            if rid not in best or hit.score > best[rid][0]:
+                best[rid] = (hit.score, hit)
+    if not best:
+        return {
+            "sources": [],
+            "records_considered": 0,
+            "sub_questions": questions,
+            "prompts_used": {PROMPT: prompt.fingerprint},
+            "models_used": {"research": deps.model.model_name("research")},
+            "usage": deps.model.drain_usage(),
+        }
+    # Relevance is judged against the editor's topic; sub-questions only widen recall.
+    top = max(topic_scores.values(), default=max(s for s, _ in best.values()))
+    floor = max(deps.min_relevance, top * deps.relative_relevance)
+    kept = [hit for rid, (_, hit) in best.items() if topic_scores.get(rid, 0.0) >= floor]
+    kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
+    kept = kept[: deps.max_sources]
+    kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
+    sources = [
+        {
+            "n": n,
+            "record_id": h.record.id,
+            "title": h.record.title,
+            "outlet": h.record.outlet,
+            "url": h.record.url,
+            "published_at": h.record.published_at.isoformat() if h.record.published_at else None,
+            "text": h.record.text,
+            "duplicates": h.duplicates,
+            "relevance": round(topic_scores.get(h.record.id, 0.0), 4),
+        }
+        for n, h in enumerate(kept, 1)
+    ]
+    return {
+        "sources": sources,
+        "records_considered": len(best),
+        "sub_questions": questions,
+        "prompts_used": {PROMPT: prompt.fingerprint},
+        "models_used": {"research": deps.model.model_name("research")},
+        "usage": deps.model.drain_usage(),
+    }

@@ -1,0 +1,58 @@
+"""Writer: the explainer, with citations constrained to the story's source numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.common import claims_block, conflicts_block, sources_block
+from newsroom.deps import Deps
+from newsroom.schemas import writer_schema
+from newsroom.state import StoryState
+from prompts import load_prompt
+
+PROMPT = "writer.v1"
+
+
+def _framing_line(framing: dict[str, Any]) -> str:
+    parts = []
+    if framing.get("established"):
+        parts.append("established: " + "; ".join(framing["established"]))
+    if framing.get("contested"):
+        parts.append("contested: " + "; ".join(framing["contested"]))
+    if framing.get("gaps"):
+        parts.append("the sources leave out: " + "; ".join(framing["gaps"]))
+    return " | ".join(parts) or "(none)"
+
+
+def run(state: StoryState, deps: Deps) -> dict[str, Any]:
+    sources = state.get("sources", [])
+    prompt = load_prompt(PROMPT)
+    revision = ""
+    audit = state.get("audit") or {}
+    rewriting = bool(audit and not audit.get("passed") and state.get("draft"))
+    if state.get("revision_note"):
+        revision += f"\nThe editor asked for these changes: {state['revision_note']}\n"
+    if rewriting:
+        revision += (
+            "\nYour previous draft failed the citation check. Fix these problems:\n"
+            + "\n".join(f"- {p}" for p in audit.get("problems", [])[:12])
+            + "\n"
+        )
+    system, user = prompt.render(
+        sources=sources_block(sources, deps.source_chars),
+        topic=state["topic"],
+        claims=claims_block(state.get("claims", [])),
+        conflicts=conflicts_block(state.get("conflicts", [])),
+        framing=_framing_line(state.get("framing", {})),
+        revision=revision,
+    )
+    schema = writer_schema([s["n"] for s in sources])
+    draft = deps.model.structured("writer", system, user, schema, max_tokens=1600)
+    return {
+        "draft": draft.model_dump(),
+        "audit_rounds": state.get("audit_rounds", 0) + (1 if rewriting else 0),
+        "revision_note": None,
+        "prompts_used": {PROMPT: prompt.fingerprint},
+        "models_used": {"writer": deps.model.model_name("writer")},
+        "usage": deps.model.drain_usage(),
+    }

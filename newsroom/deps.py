@@ -1,0 +1,32 @@
+"""What the agents are handed: their model, the store, an embedder and the knobs they need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsroom.llm import ModelPort
+from newsroom.store import SourceStore
+
+
+@dataclass
+class Deps:
+    """Injected into every agent; tests build one with fakes."""
+
+    model: ModelPort
+    store: SourceStore
+    embed: Callable[[list[str]], np.ndarray]
+    publish: Callable[[dict[str, Any]], dict[str, str]] = lambda explainer: {}
+    research_k: int = 12
+    max_sources: int = 12
+    min_relevance: float = 0.40
+    relative_relevance: float = 0.70
+    audit_max_rounds: int = 2
+    fact_workers: int = 2
+    subject_similarity: float = 0.75
+    sentence_similarity: float = 0.75
+    source_chars: int = 1500
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,118 @@
+"""The explainer as readers and other systems get it: JSON from graph state, and Markdown/HTML renderings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+
+def _cited(draft: dict[str, Any]) -> set[int]:
+    out: set[int] = set()
+    for key in ("story_so_far", "sections", "faq"):
+        for item in draft.get(key, []):
+            out.update(item.get("citations", []))
+    return out
+
+
+def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
+    """The explainer JSON contract (what `--json` writes and what is published)."""
+    draft = state.get("draft") or {}
+    usage = state.get("usage") or []
+    return {
+        "story_id": state.get("story_id"),
+        "topic": state.get("topic"),
+        "beat": state.get("beat"),
+        "requested_by": state.get("requested_by"),
+        "status": state.get("status", "revising"),
+        "draft_version": state.get("draft_version", 0),
+        "headline": draft.get("headline", ""),
+        "dek": draft.get("dek", ""),
+        "story_so_far": draft.get("story_so_far", []),
+        "sections": draft.get("sections", []),
+        "faq": draft.get("faq", []),
+        "claims": state.get("claims", []),
+        "conflicts": state.get("conflicts", []),
+        "flagged": state.get("flagged", []),
+        "sources": [
+            {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
+            for s in state.get("sources", [])
+        ],
+        "audit": state.get("audit") or {"passed": False, "problems": ["not audited yet"]},
+        "methodology": {
+            "records_considered": state.get("records_considered", 0),
+            "records_cited": len(_cited(draft)),
+            "sub_questions": state.get("sub_questions", []),
+            "models": state.get("models_used", {}),
+            "prompts": state.get("prompts_used", {}),
+            "model_calls": len(usage),
+            "tokens": {
+                "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
+                "completion": sum(u.get("completion_tokens", 0) for u in usage),
+            },
+            "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
+        },
+        "history": state.get("history", []),
+        "published": state.get("published", {}),
+    }
+
+
+def _cites(c: list[int]) -> str:
+    return " " + "".join(f"[{n}]" for n in c) if c else ""
+
+
+def to_markdown(ex: dict[str, Any]) -> str:
+    lines = [f"# {ex['headline']}", "", f"*{ex['dek']}*", ""]
+    if ex["story_so_far"]:
+        lines += ["## The story so far", ""]
+        lines += [f"- **{e['date']}** — {e['event']}{_cites(e['citations'])}" for e in ex["story_so_far"]]
+        lines.append("")
+    for sec in ex["sections"]:
+        lines += [f"## {sec['heading']}", "", f"{sec['body']}{_cites(sec['citations'])}", ""]
+    if ex["faq"]:
+        lines += ["## Questions and answers", ""]
+        for qa in ex["faq"]:
+            lines += [f"**{qa['question']}**", "", f"{qa['answer']}{_cites(qa['citations'])}", ""]
+    if ex["conflicts"]:
+        lines += ["## Where the sources disagree", ""]
+        for c in ex["conflicts"]:
+            sides = "; ".join(f"{v['value']}{_cites(v['citations'])}" for v in c["values"])
+            lines.append(
+                f"- **{c['subject']}**: {sides}" + (f" — {c['resolution']}" if c.get("resolution") else "")
+            )
+        lines.append("")
+    if ex["flagged"]:
+        lines += ["## Flagged records", ""] + [f"- [{f['n']}] {f['reason']}" for f in ex["flagged"]] + [""]
+    if not ex["audit"].get("passed"):
+        lines += (
+            ["## Citation audit problems", ""] + [f"- {p}" for p in ex["audit"].get("problems", [])] + [""]
+        )
+    lines += ["## Sources", ""]
+    for s in ex["sources"]:
+        date = (s.get("published_at") or "undated")[:10]
+        title = f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]
+        lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
+    m = ex["methodology"]
+    lines += [
+        "",
+        "## Methodology",
+        "",
+        f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
+        f"{m['model_calls']} model calls. Models: "
+        + ", ".join(f"{r}: {n}" for r, n in m["models"].items())
+        + ". Prompts: "
+        + ", ".join(m["prompts"].values())
+        + ". Every number and date was checked against the sources it cites; conflicts were found by "
+        "comparing the values sources state. Approved by a human editor before publication.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(ex: dict[str, Any]) -> str:
+    body = MarkdownIt("commonmark").render(to_markdown(ex))
+    title = ex["headline"].replace("<", "&lt;")
+    return (
+        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body>\n{body}</body></html>\n"
+    )

@@ -1,0 +1,117 @@
+"""The editorial graph: research → fact-check → framing → writer → audit → (rewrite | approval) → publish."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+
+from agents import factcheck, framing, research, writer
+from newsroom.deps import Deps
+from newsroom.explainer import explainer_json
+from newsroom.records import parse_date
+from newsroom.state import StoryInput, StoryOutput, StoryState
+from newsroom.verify import Source, audit_draft
+
+
+def route_after_research(state: StoryState) -> Literal["factcheck", "no_sources"]:
+    return "factcheck" if state.get("sources") else "no_sources"
+
+
+def route_after_audit(state: StoryState, max_rounds: int) -> Literal["writer", "present"]:
+    audit = state.get("audit") or {}
+    if audit.get("passed") or state.get("audit_rounds", 0) >= max_rounds:
+        return "present"
+    return "writer"
+
+
+def route_after_decision(state: StoryState) -> Literal["publish", "reject", "writer"]:
+    decision = (state.get("decision") or {}).get("decision")
+    if decision == "approve":
+        return "publish"
+    if decision == "revise":
+        return "writer"
+    return "reject"
+
+
+def _audit(state: StoryState) -> dict[str, Any]:
+    sources = [Source(s["n"], s["text"], parse_date(s.get("published_at"))) for s in state.get("sources", [])]
+    return {"audit": audit_draft(state.get("draft", {}), sources, state.get("conflicts", []))}
+
+
+def _no_sources(state: StoryState) -> dict[str, Any]:
+    # Nothing to write from: the editor still gets a draft that says so, and still decides.
+    topic = state["topic"]
+    return {
+        "draft": {
+            "headline": f"No sources found for “{topic}”",
+            "dek": "The store holds no records on this topic.",
+            "story_so_far": [],
+            "sections": [],
+            "faq": [],
+        },
+        "audit": {
+            "passed": False,
+            "problems": ["no records in the store bear on this topic; ingest sources first"],
+        },
+        "claims": [],
+        "conflicts": [],
+        "flagged": [],
+    }
+
+
+def _present(state: StoryState) -> dict[str, Any]:
+    return {"status": "pending_approval", "draft_version": state.get("draft_version", 0) + 1}
+
+
+def _approval(state: StoryState) -> dict[str, Any]:
+    # Runs again from the top on resume: nothing before interrupt() may have side effects.
+    answer = interrupt({"story_id": state["story_id"], "draft_version": state.get("draft_version", 0)})
+    decision = {
+        "decision": answer["decision"],
+        "who": answer.get("who") or "unknown",
+        "note": answer.get("note") or None,
+        "at": answer.get("at") or datetime.now(UTC).isoformat(),
+        "draft_version": state.get("draft_version", 0),
+    }
+    update: dict[str, Any] = {"decision": decision, "history": [decision]}
+    if decision["decision"] == "revise":
+        update.update(status="revising", revision_note=decision["note"] or "", audit_rounds=0, audit={})
+    return update
+
+
+def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
+    """Compile the graph; `checkpointer` keeps paused stories (SQLite in production, memory in tests)."""
+
+    def publish(state: StoryState) -> dict[str, Any]:
+        final = {**state, "status": "published"}
+        return {"status": "published", "published": deps.publish(explainer_json(final))}
+
+    def reject(state: StoryState) -> dict[str, Any]:
+        return {"status": "rejected"}
+
+    g = StateGraph(StoryState, input_schema=StoryInput, output_schema=StoryOutput)
+    g.add_node("research", lambda s: research.run(s, deps))
+    g.add_node("factcheck", lambda s: factcheck.run(s, deps))
+    g.add_node("framing", lambda s: framing.run(s, deps))
+    g.add_node("writer", lambda s: writer.run(s, deps))
+    g.add_node("audit", _audit)
+    g.add_node("no_sources", _no_sources)
+    g.add_node("present", _present)
+    g.add_node("approval", _approval)
+    g.add_node("publish", publish)
+    g.add_node("reject", reject)
+    g.add_edge(START, "research")
+    g.add_conditional_edges("research", route_after_research)
+    g.add_edge("factcheck", "framing")
+    g.add_edge("framing", "writer")
+    g.add_edge("writer", "audit")
+    g.add_conditional_edges("audit", lambda s: route_after_audit(s, deps.audit_max_rounds))
+    g.add_edge("no_sources", "present")
+    g.add_edge("present", "approval")
+    g.add_conditional_edges("approval", route_after_decision)
+    g.add_edge("publish", END)
+    g.add_edge("reject", END)
+    return g.compile(checkpointer=checkpointer)

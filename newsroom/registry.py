@@ -1,0 +1,105 @@
+"""The story index and decision claims, in the checkpointer's SQLite file: status lists and exactly-once decisions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stories (
+  story_id TEXT PRIMARY KEY, kind TEXT NOT NULL DEFAULT 'explainer', topic TEXT NOT NULL,
+  requested_by TEXT, status TEXT NOT NULL, draft_version INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  story_id TEXT NOT NULL, draft_version INTEGER NOT NULL, decision TEXT NOT NULL, who TEXT,
+  at TEXT NOT NULL, PRIMARY KEY (story_id, draft_version)
+);
+"""
+
+
+class Registry:
+    """Small tables next to the checkpoints; every write is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def add_story(
+        self, story_id: str, topic: str, requested_by: str, kind: str = "explainer", meta: str = "{}"
+    ) -> None:
+        now = datetime.now(UTC).isoformat()
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO stories (story_id, kind, topic, requested_by, status, created_at, updated_at, meta)"
+                " VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+                (story_id, kind, topic, requested_by, now, now, meta),
+            )
+
+    def exists(self, story_id: str) -> bool:
+        with self._lock:
+            return (
+                self._conn.execute("SELECT 1 FROM stories WHERE story_id=?", (story_id,)).fetchone()
+                is not None
+            )
+
+    def set_status(self, story_id: str, status: str, draft_version: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE stories SET status=?, draft_version=?, updated_at=? WHERE story_id=?",
+                (status, draft_version, datetime.now(UTC).isoformat(), story_id),
+            )
+
+    def stories(self, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        sql = "SELECT story_id, kind, topic, requested_by, status, draft_version, created_at, updated_at, meta FROM stories"
+        args: tuple[Any, ...] = ()
+        if status:
+            sql += " WHERE status=?"
+            args = (status,)
+        sql += " ORDER BY updated_at DESC LIMIT ?"
+        with self._lock:
+            rows = self._conn.execute(sql, (*args, limit)).fetchall()
+        keys = (
+            "story_id",
+            "kind",
+            "topic",
+            "requested_by",
+            "status",
+            "draft_version",
+            "created_at",
+            "updated_at",
+            "meta",
+        )
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def claim_decision(self, story_id: str, draft_version: int, decision: str, who: str) -> bool:
+        """True for exactly one caller per (story, draft version), across threads and processes."""
+        with self._lock:
+            try:
+                self._conn.execute(
+                    "INSERT INTO decisions VALUES (?, ?, ?, ?, ?)",
+                    (story_id, draft_version, decision, who, datetime.now(UTC).isoformat()),
+                )
+                return True
+            except sqlite3.IntegrityError:
+                return False
+
+    def release_decision(self, story_id: str, draft_version: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "DELETE FROM decisions WHERE story_id=? AND draft_version=?", (story_id, draft_version)
+            )
+
+    def decision_for(self, story_id: str, draft_version: int) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT decision, who, at FROM decisions WHERE story_id=? AND draft_version=?",
+                (story_id, draft_version),
+            ).fetchone()
+        return {"decision": row[0], "who": row[1], "at": row[2]} if row else None

@@ -1,0 +1,75 @@
+"""Structured outputs the models fill, and the explainer the graph produces."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+
+
+class ResearchPlan(BaseModel):
+    """Sub-questions a reporter would search for."""
+
+    sub_questions: list[str] = Field(default_factory=list, max_length=4)
+
+
+class ExtractedFact(BaseModel):
+    """One checkable fact from one record, with the words that support it."""
+
+    subject: str = Field(..., max_length=80, description="What the value is about, e.g. 'DeepSeek investors'")
+    value: str = Field(..., max_length=80, description="The value: names, amount, percent, date or count")
+    sentence: int = Field(..., ge=1, le=200, description="Number of the record's sentence that states it")
+
+
+class RecordFacts(BaseModel):
+    facts: list[ExtractedFact] = Field(default_factory=list, max_length=6)
+
+
+class Stakeholder(BaseModel):
+    name: str = Field(..., max_length=60)
+    wants: str = Field(..., max_length=160)
+
+
+class Framing(BaseModel):
+    """The angles a reader needs."""
+
+    established: list[str] = Field(default_factory=list, max_length=5)
+    contested: list[str] = Field(default_factory=list, max_length=5)
+    stakeholders: list[Stakeholder] = Field(default_factory=list, max_length=5)
+    gaps: list[str] = Field(default_factory=list, max_length=4)
+
+
+def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
+    """The writer's output schema with citations constrained to this story's source numbers."""
+    cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
+    cites = (list[cite], Field(..., min_length=1, max_length=4))
+    event = create_model(
+        "Event",
+        date=(str, Field(..., max_length=20)),
+        event=(str, Field(..., max_length=200)),
+        citations=cites,
+    )
+    section = create_model(
+        "Section",
+        heading=(str, Field(..., max_length=80)),
+        body=(str, Field(..., max_length=900)),
+        citations=cites,
+    )
+    faq = create_model(
+        "Answer",
+        question=(str, Field(..., max_length=160)),
+        answer=(str, Field(..., max_length=600)),
+        citations=cites,
+    )
+    return create_model(
+        "ExplainerDraft",
+        headline=(str, Field(..., max_length=120)),
+        dek=(str, Field(..., max_length=240)),
+        story_so_far=(list[event], Field(..., min_length=1, max_length=6)),
+        sections=(list[section], Field(..., min_length=1, max_length=4)),
+        faq=(list[faq], Field(..., min_length=3, max_length=6)),
+    )
+
+
+Status = Literal["pending_approval", "revising", "published", "rejected"]
+Decision = Literal["approve", "reject", "revise"]

@@ -1,0 +1,77 @@
+"""Graph state: what flows between the agents, JSON-shaped so any checkpointer can keep it."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+def merge_dicts(left: dict[str, str] | None, right: dict[str, str] | None) -> dict[str, str]:
+    """Reducer: later keys win, earlier keys stay."""
+    return {**(left or {}), **(right or {})}
+
+
+class StoryInput(TypedDict):
+    """What a request carries in."""
+
+    story_id: str
+    """The thread id: derived by the door (CLI: random; Slack: channel + parent message)."""
+    topic: str
+    """What the editor asked about, in their words."""
+    beat: str | None
+    """Restrict research to one beat, or None for all."""
+    requested_by: str
+    """Who asked (a Slack user id or a local user name)."""
+
+
+class StoryState(StoryInput, total=False):
+    """Everything the graph keeps between steps (JSON values only)."""
+
+    sources: list[dict[str, Any]]
+    """Numbered source list: {n, record_id, title, outlet, url, published_at, text, duplicates}."""
+    records_considered: int
+    """How many distinct records research looked at before filtering."""
+    sub_questions: list[str]
+    """The research plan."""
+    claims: list[dict[str, Any]]
+    """Checked claims: {text, status, citations, subject, value}."""
+    conflicts: list[dict[str, Any]]
+    """Cross-source conflicts: {subject, values[{value, citations}], resolution}."""
+    flagged: list[dict[str, Any]]
+    """Records flagged to the editor (e.g. text that reads as instructions): {n, record_id, reason}."""
+    framing: dict[str, Any]
+    """Angles: established, contested, stakeholders, gaps."""
+    draft: dict[str, Any]
+    """The writer's latest draft: headline, dek, story_so_far, sections, faq."""
+    audit: dict[str, Any]
+    """Latest citation audit: {passed, problems[]}."""
+    audit_rounds: int
+    """How many times the writer has rewritten after an audit failure in this draft cycle."""
+    revision_note: str | None
+    """An editor's change request for the writer, cleared once used."""
+    draft_version: int
+    """Increments with every draft shown to an editor."""
+    status: str
+    """pending_approval | revising | published | rejected."""
+    decision: dict[str, Any] | None
+    """The last human decision: {decision, who, note, at}."""
+    history: Annotated[list[dict[str, Any]], operator.add]
+    """Every human decision, appended (reducer: list concatenation)."""
+    usage: Annotated[list[dict[str, Any]], operator.add]
+    """Per model call: {role, model, prompt_tokens, completion_tokens, seconds} (reducer: concatenation)."""
+    prompts_used: Annotated[dict[str, str], merge_dicts]
+    """prompt id -> version + hash, for the methodology block (reducer: merge)."""
+    models_used: Annotated[dict[str, str], merge_dicts]
+    """role -> model name (reducer: merge)."""
+    published: dict[str, str]
+    """Where the approved explainer was written: {format: path}."""
+
+
+class StoryOutput(TypedDict, total=False):
+    """What a run hands back to a door."""
+
+    story_id: str
+    status: str
+    draft: dict[str, Any]
+    audit: dict[str, Any]
+    conflicts: list[dict[str, Any]]

@@ -1,0 +1,96 @@
+"""The real ChatOpenAI path against a local fake OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import SecretStr
+
+from newsroom.llm import Endpoint, ModelError, OpenAICompatibleModel, endpoint_resolver
+from newsroom.schemas import ResearchPlan
+from newsroom.settings import LLMSettings, RoleModel
+from tests.fake_openai import completion, error, fake_openai
+
+PLAN = json.dumps({"sub_questions": ["Who invested?", "How much?"]})
+
+
+def _model(url: str, attempts: int = 4) -> OpenAICompatibleModel:
+    settings = LLMSettings(
+        base_url=url, api_key=SecretStr("sk-test-secret"), model="fake-model", max_attempts=attempts
+    )
+    return OpenAICompatibleModel(settings, endpoint_resolver(settings, _no_local), wait=lambda attempt: 0.0)
+
+
+def _no_local() -> Endpoint:
+    raise AssertionError("the local model must not start when an endpoint is configured")
+
+
+def test_structured_answer_through_the_real_client() -> None:
+    with fake_openai([completion(PLAN)]) as fake:
+        plan = _model(fake.url).structured("research", "sys", "topic", ResearchPlan)
+    assert plan.sub_questions == ["Who invested?", "How much?"]
+    req = fake.requests[0]
+    assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-test-secret"
+    assert req["body"]["response_format"]["type"] == "json_schema"
+    assert req["body"]["model"] == "fake-model"
+
+
+def test_retries_500_and_429_then_succeeds() -> None:
+    with fake_openai([error(500), error(429), completion(PLAN)]) as fake:
+        model = _model(fake.url)
+        plan = model.structured("research", "sys", "topic", ResearchPlan)
+    assert len(fake.requests) == 3 and plan.sub_questions
+    assert model.drain_usage()[0]["prompt_tokens"] == 11
+
+
+def test_gives_up_after_the_budget_with_a_clear_message() -> None:
+    with fake_openai([error(503)] * 5) as fake, pytest.raises(ModelError) as err:
+        _model(fake.url, attempts=3).structured("writer", "sys", "topic", ResearchPlan)
+    assert len(fake.requests) == 3
+    assert "writer model did not answer after 3 attempts (HTTP 503)" in str(err.value)
+    assert "sk-test-secret" not in str(err.value)
+
+
+def test_client_errors_are_not_retried() -> None:
+    with fake_openai([error(401)]) as fake, pytest.raises(ModelError, match="refused the request: HTTP 401"):
+        _model(fake.url).structured("writer", "sys", "topic", ResearchPlan)
+    assert len(fake.requests) == 1
+
+
+def test_malformed_answer_is_re_asked_once_with_the_error() -> None:
+    with fake_openai([completion("this is not json"), completion(PLAN)]) as fake:
+        plan = _model(fake.url).structured("research", "sys", "topic", ResearchPlan)
+    assert plan.sub_questions
+    second = fake.requests[1]["body"]["messages"]
+    assert "not valid" in second[-1]["content"] and second[-2]["content"] == "this is not json"
+
+
+def test_two_malformed_answers_fail_clearly() -> None:
+    bad = completion(json.dumps({"sub_questions": "not a list"}))
+    with fake_openai([bad, bad]) as fake, pytest.raises(ModelError, match="could not read twice"):
+        _model(fake.url).structured("research", "sys", "topic", ResearchPlan)
+    assert len(fake.requests) == 2
+
+
+def test_length_cut_answer_is_retried_with_more_room() -> None:
+    with fake_openai([completion('{"sub_questions": ["Wh', finish="length"), completion(PLAN)]) as fake:
+        _model(fake.url).structured("research", "sys", "topic", ResearchPlan, max_tokens=50)
+    limits = [r["body"].get("max_completion_tokens") or r["body"].get("max_tokens") for r in fake.requests]
+    assert limits == [50, 100]
+
+
+def test_each_role_can_use_its_own_endpoint() -> None:
+    settings = LLMSettings(
+        base_url="http://default.invalid/v1",
+        model="cheap",
+        writer=RoleModel(base_url="http://strong.invalid/v1", model="strong"),
+    )
+    resolve = endpoint_resolver(settings, _no_local)
+    assert resolve("research") == Endpoint("http://default.invalid/v1", "not-needed", "cheap")
+    assert resolve("writer").model == "strong" and resolve("writer").base_url == "http://strong.invalid/v1"
+
+
+def test_no_endpoint_means_the_embedded_model() -> None:
+    local = Endpoint("http://127.0.0.1:1/v1", "local", "qwen")
+    assert endpoint_resolver(LLMSettings(), lambda: local)("writer") == local
