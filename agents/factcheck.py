@@ -87,8 +87,10 @@ def _code_facts(source: dict[str, Any]) -> list[Fact]:
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     sources = state.get("sources", [])
     by_n = {s["n"]: s for s in sources}
+    # The model reads the most relevant sources (it is the slow part); code reads every source.
+    ranked = sorted(sources, key=lambda s: s.get("relevance", 0.0), reverse=True)[: deps.model_fact_sources]
     with ThreadPoolExecutor(max_workers=max(1, deps.fact_workers)) as pool:
-        extracted = list(pool.map(lambda s: _extract(s, state["topic"], deps), sources))
+        extracted = list(pool.map(lambda s: _extract(s, state["topic"], deps), ranked))
     model_facts = [f for facts in extracted for f in facts]
     verified, unsupported = [], []
     for f in model_facts:

@@ -26,6 +26,7 @@ class Deps:
     relative_relevance: float = 0.70
     audit_max_rounds: int = 2
     fact_workers: int = 2
+    model_fact_sources: int = 8  # the most relevant sources get model extraction; every source gets code
     subject_similarity: float = 0.75
     sentence_similarity: float = 0.75
     source_chars: int = 1500

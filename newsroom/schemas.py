@@ -22,7 +22,7 @@ class ExtractedFact(BaseModel):
 
 
 class RecordFacts(BaseModel):
-    facts: list[ExtractedFact] = Field(default_factory=list, max_length=6)
+    facts: list[ExtractedFact] = Field(default_factory=list, max_length=4)
 
 
 class Stakeholder(BaseModel):
@@ -33,10 +33,10 @@ class Stakeholder(BaseModel):
 class Framing(BaseModel):
     """The angles a reader needs."""
 
-    established: list[str] = Field(default_factory=list, max_length=5)
-    contested: list[str] = Field(default_factory=list, max_length=5)
-    stakeholders: list[Stakeholder] = Field(default_factory=list, max_length=5)
-    gaps: list[str] = Field(default_factory=list, max_length=4)
+    established: list[str] = Field(default_factory=list, max_length=3)
+    contested: list[str] = Field(default_factory=list, max_length=3)
+    stakeholders: list[Stakeholder] = Field(default_factory=list, max_length=3)
+    gaps: list[str] = Field(default_factory=list, max_length=2)
 
 
 def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
@@ -65,8 +65,8 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
         "ExplainerDraft",
         headline=(str, Field(..., max_length=120)),
         dek=(str, Field(..., max_length=240)),
-        story_so_far=(list[event], Field(..., min_length=1, max_length=6)),
-        sections=(list[section], Field(..., min_length=1, max_length=4)),
+        story_so_far=(list[event], Field(..., min_length=1, max_length=5)),
+        sections=(list[section], Field(..., min_length=1, max_length=3)),
         faq=(list[faq], Field(..., min_length=3, max_length=6)),
     )
 

@@ -464,7 +464,52 @@ def find_injection(text: str) -> str | None:
 
 
 _STOPWORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "its", "it", "is", "was", "were", "be", "been", "this", "that", "these", "those", "who", "what", "which", "when", "where", "how", "much", "many", "after", "before", "during", "about", "into", "over", "under", "than", "as", "per", "new"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "its",
+        "it",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "what",
+        "which",
+        "when",
+        "where",
+        "how",
+        "much",
+        "many",
+        "after",
+        "before",
+        "during",
+        "about",
+        "into",
+        "over",
+        "under",
+        "than",
+        "as",
+        "per",
+        "new",
+    ]
 )
 
 

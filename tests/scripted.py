@@ -72,14 +72,15 @@ def numbers(user: str) -> dict[str, int]:
 
 def good_draft(user: str) -> dict[str, Any]:
     n = numbers(user)
-    a = next(n[r] for r in ("ds-01", "ds-02", "ds-07") if r in n)  # an Alibaba-side report
+    a_id = next(r for r in ("ds-02", "ds-07", "ds-01") if r in n)  # an Alibaba-side report
+    a, a_date = n[a_id], CORPUS[a_id]["published_at"][:10]
     b = next(n[r] for r in ("ds-05", "ds-14") if r in n)  # a CATL-side report
     return {
         "headline": "Who is backing DeepSeek? Reports split on the co-investor",
         "dek": "Tencent appears in every account; Alibaba or CATL is the other name, depending on the outlet.",
         "story_so_far": [
             {
-                "date": "2026-10-06",
+                "date": a_date,
                 "event": "Tencent and Alibaba are reported in talks to invest.",
                 "citations": [a],
             },

@@ -31,13 +31,13 @@ def test_explain_waits_for_an_editor_with_conflicts_both_sides_cited(settings: S
     sides = {v["value"]: set(v["citations"]) for v in parties["values"]}
     alibaba = next(k for k in sides if "Alibaba" in k)
     catl = next(k for k in sides if "CATL" in k)
-    assert by_id["ds-01"] in sides[alibaba] and by_id["ds-05"] in sides[catl]
+    assert by_id["ds-02"] in sides[alibaba] and by_id["ds-05"] in sides[catl]
     assert parties["resolution"] is None
     corrected = next(c for c in ex["conflicts"] if c.get("corrected_by"))
     assert corrected["resolved_value"] == "35%" and "corrected" in corrected["resolution"]
     assert {c["status"] for c in ex["claims"]} >= {"contested", "supported"}
     assert ex["methodology"]["prompts"]["writer.v1"].startswith("writer.v1+")
-    assert ex["methodology"]["model_calls"] == len(ex["sources"]) + 3
+    assert ex["methodology"]["model_calls"] == min(8, len(ex["sources"])) + 3
     assert not (settings.published_dir).exists()  # nothing is published without a human
 
 
