@@ -120,7 +120,10 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         # "investors in the round"), or close in meaning ("backers" ~ "investors").
         return subject_overlap(words[i], words[j]) >= 0.5 or bool(sims[i, j] >= deps.subject_similarity)
 
-    conflicts = find_conflicts(facts, same_subject, by_n)
+    # Names in the editor's topic are the story's subject, never one of its parties.
+    conflicts = find_conflicts(
+        facts, same_subject, by_n, exclude=frozenset(re.findall(r"[\w'.&-]+", state["topic"].casefold()))
+    )
     in_conflict = {
         (facts[i].n, facts[i].subject, facts[i].value) for c in conflicts for i in c.pop("members")
     }

@@ -39,7 +39,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
             + "\n"
         )
     system, user = prompt.render(
-        sources=sources_block(sources, deps.source_chars),
+        sources=sources_block(sources, deps.writer_source_chars),
         topic=state["topic"],
         claims=claims_block(state.get("claims", [])),
         conflicts=conflicts_block(state.get("conflicts", [])),

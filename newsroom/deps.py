@@ -30,4 +30,7 @@ class Deps:
     subject_similarity: float = 0.75
     sentence_similarity: float = 0.75
     source_chars: int = 1500
+    writer_source_chars: int = (
+        700  # the writer also gets the checked facts; shorter sources keep prompts small
+    )
     extra: dict[str, Any] = field(default_factory=dict)

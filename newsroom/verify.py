@@ -266,22 +266,33 @@ def parties(value: str) -> frozenset[str]:
     """Named parties in a value such as 'Tencent and Alibaba' (capitalised names only)."""
     names = set()
     for part in _PARTY_SPLIT.split(value):
-        # "the battery maker CATL" -> "catl"; "Tencent Holdings" -> "tencent": a party is keyed by the
-        # first capitalised word, so descriptors and corporate suffixes do not make two parties out of one.
-        caps = [w for w in re.findall(r"[\w'.-]+", part) if w[0].isupper() and w.lower() not in _STOP_PARTY]
-        if caps:
-            names.add(caps[0].strip(".'").casefold())
+        words = [w for w in re.findall(r"[\w'.&-]+", part) if w.lower() not in _STOP_PARTY]
+        # A name is the capitalised run a phrase ends on: "the battery maker CATL" -> CATL, while
+        # "one of China's largest conglomerates" ends on a common noun and names no one.
+        run: list[str] = []
+        for w in reversed(words):
+            if not w[0].isupper():
+                break
+            run.insert(0, w)
+        if run:
+            # keyed by its first word, so "Tencent Holdings" and "Tencent" are one party
+            names.add(run[0].strip(".'").removesuffix("'s").casefold())
     return frozenset(names)
 
 
-def typed_value(value: str) -> tuple[str, Any] | None:
-    """('money'|'percent'|'date'|'number'|'tally', Mention) or ('parties', frozenset), or None."""
+def typed_value(value: str, exclude: frozenset[str] = frozenset()) -> tuple[str, Any] | None:
+    """('money'|'percent'|'date'|'number'|'tally', Mention) or ('parties', frozenset), or None.
+
+    `exclude` holds names that cannot be a party to the story (its own subject: DeepSeek does not
+    invest in DeepSeek).
+    """
     found = [m for m in extract_mentions(value) if m.kind != "year"] or extract_mentions(value)
     if found:
         m = found[0]
         kind = "number" if m.kind == "year" else m.kind
         return kind, m
     names = parties(value)
+    names = (names - exclude) or names  # never exclude a list down to nothing
     return ("parties", names) if names else None
 
 
@@ -325,13 +336,14 @@ def find_conflicts(
     facts: list[Fact],
     same_subject: Callable[[int, int], bool],
     sources: dict[int, dict[str, Any]],
+    exclude: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """Group facts on the same subject across sources and report differing values, both sides cited.
 
     `same_subject(i, j)` says whether facts i and j are about the same thing (the caller decides how,
     e.g. by embedding similarity); everything else here is comparison code.
     """
-    typed = [typed_value(f.value) for f in facts]
+    typed = [typed_value(f.value, exclude) for f in facts]
     parent = list(range(len(facts)))
 
     def find(i: int) -> int:

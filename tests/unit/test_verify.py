@@ -169,3 +169,12 @@ def test_ordinary_reporting_is_not_an_injection() -> None:
     assert (
         find_injection("The mayor said the council would approve the budget and ignore the protests.") is None
     )
+
+
+def test_descriptions_are_not_parties_and_the_story_subject_is_not_its_own_party() -> None:
+    assert parties("one of China's largest conglomerates") == frozenset()
+    facts = [
+        Fact(1, "investors", "Tencent, DeepSeek and CATL", ""),
+        Fact(2, "investors", "Tencent and CATL", ""),
+    ]
+    assert find_conflicts(facts, _same, {}, exclude=frozenset({"deepseek", "funding"})) == []
