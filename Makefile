@@ -21,11 +21,11 @@ demo: $(VENV)/.local
 	$(VENV)/bin/newsroom demo
 
 lint: $(VENV)/.base
-	$(VENV)/bin/ruff check newsroom agents tests bench
-	$(VENV)/bin/ruff format --check newsroom agents tests bench
+	$(VENV)/bin/ruff check newsroom agents prompts tests bench
+	$(VENV)/bin/ruff format --check newsroom agents prompts tests bench
 
 typecheck: $(VENV)/.base
-	$(VENV)/bin/mypy newsroom agents
+	$(VENV)/bin/mypy newsroom agents prompts
 
 unit: $(VENV)/.base
 	$(PY) -m pytest -q
