@@ -81,14 +81,12 @@ def test_explain_review_show_through_the_cli(tmp_path: Path) -> None:
             NEWSROOM_LLM_API_KEY="sk-do-not-print",
             NEWSROOM_LLM_MODEL="fake-model",
         )
-        run = lambda *args: subprocess.run(
-            [*cli, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            cwd=tmp_path,
-        )
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*cli, *args], capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path
+            )
+
         assert run("ingest", str(DEMO)).returncode == 0
         out_json = tmp_path / "draft.json"
         explained = run(
