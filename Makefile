@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip -q --disable-pip-version-check
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: demo test lint typecheck unit bench eval clean
+.PHONY: demo test lint typecheck unit bench bench-demo eval clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: lint typecheck unit
 
 bench: $(VENV)/.base
 	$(PY) -m bench.run_all
+
+bench-demo: $(VENV)/.local
+	$(PY) -m bench.bench_demo
 
 eval: $(VENV)/.local
 	$(VENV)/bin/newsroom eval tests/packets --json docs/eval-results.json

@@ -255,7 +255,7 @@ def demo(
     out.print(f"Ingesting the demo corpus into {room.settings.data_dir} ...")
     print_report(run_ingest(room, [str(DEMO_CORPUS)], None, False))
     topic = "the DeepSeek funding round"
-    out.print(f"\nExplaining {topic!r} (the embedded model is slow: a few minutes on 2 cores)")
+    out.print(f"\nExplaining {topic!r} (the embedded model is slow: 10-15 minutes on 2 cores)")
     started = time.perf_counter()
     try:
         ex = room.explain(topic, requested_by="demo", on_progress=_progress)
