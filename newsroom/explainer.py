@@ -44,6 +44,7 @@ def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
             "records_considered": state.get("records_considered", 0),
             "records_cited": len(_cited(draft)),
             "sub_questions": state.get("sub_questions", []),
+            "composed_by_code": state.get("composed", []),
             "models": state.get("models_used", {}),
             "prompts": state.get("prompts_used", {}),
             "model_calls": len(usage),
@@ -116,3 +117,38 @@ def to_html(ex: dict[str, Any]) -> str:
         f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
         f"<body>\n{body}</body></html>\n"
     )
+
+
+def _side(value: dict[str, Any], outlets: dict[int, str]) -> str:
+    names = sorted({outlets.get(n, f"source {n}") for n in value["citations"]})
+    return f"{' and '.join(names)} report{'s' if len(names) == 1 else ''} {value['value']}"
+
+
+def complete_draft(
+    draft: dict[str, Any], conflicts: list[dict[str, Any]], sources: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """Add a cited answer, composed by code, for each disagreement or correction the writer left out.
+
+    Returns the completed draft and a note per added answer (shown in the methodology).
+    """
+    outlets = {s["n"]: s.get("outlet") or f"source {s['n']}" for s in sources}
+    faq = list(draft.get("faq", []))
+    added: list[str] = []
+    for c in conflicts:
+        sides = [set(v["citations"]) for v in c["values"]]
+        if any(
+            sum(1 for side in sides if side & set(item.get("citations", []))) >= 2
+            for key in ("faq", "sections", "story_so_far")
+            for item in (faq if key == "faq" else draft.get(key, []))
+        ):
+            continue
+        cites = sorted({n for v in c["values"] for n in v["citations"]})
+        if c.get("resolution"):
+            question = f"Was the figure for {c['subject']} corrected?"
+            answer = f"{'; '.join(_side(v, outlets) for v in c['values'])}. {c['resolution']}"
+        else:
+            question = f"Do the sources agree on {c['subject']}?"
+            answer = f"No. {'; '.join(_side(v, outlets) for v in c['values'])}."
+        faq.append({"question": question, "answer": answer, "citations": cites, "composed_by": "code"})
+        added.append(f"FAQ {len(faq)} (“{question}”) was composed by code from the conflict list")
+    return {**draft, "faq": faq}, added

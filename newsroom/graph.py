@@ -10,7 +10,7 @@ from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
 from newsroom.deps import Deps
-from newsroom.explainer import explainer_json
+from newsroom.explainer import complete_draft, explainer_json
 from newsroom.records import parse_date
 from newsroom.state import StoryInput, StoryOutput, StoryState
 from newsroom.verify import Source, audit_draft
@@ -37,8 +37,17 @@ def route_after_decision(state: StoryState) -> Literal["publish", "reject", "wri
 
 
 def _audit(state: StoryState) -> dict[str, Any]:
+    # Every disagreement and correction is shown with both sides cited, by construction: what the writer
+    # left out, code adds from the conflict list (and the methodology says so). Then the audit.
+    draft, added = complete_draft(
+        state.get("draft", {}), state.get("conflicts", []), state.get("sources", [])
+    )
     sources = [Source(s["n"], s["text"], parse_date(s.get("published_at"))) for s in state.get("sources", [])]
-    return {"audit": audit_draft(state.get("draft", {}), sources, state.get("conflicts", []))}
+    return {
+        "draft": draft,
+        "composed": added,
+        "audit": audit_draft(draft, sources, state.get("conflicts", [])),
+    }
 
 
 def _no_sources(state: StoryState) -> dict[str, Any]:

@@ -52,13 +52,13 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
     section = create_model(
         "Section",
         heading=(str, Field(..., max_length=80)),
-        body=(str, Field(..., max_length=900)),
+        body=(str, Field(..., max_length=500)),
         citations=cites,
     )
     faq = create_model(
         "Answer",
         question=(str, Field(..., max_length=160)),
-        answer=(str, Field(..., max_length=600)),
+        answer=(str, Field(..., max_length=320)),
         citations=cites,
     )
     return create_model(
@@ -66,8 +66,8 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
         headline=(str, Field(..., max_length=120)),
         dek=(str, Field(..., max_length=240)),
         story_so_far=(list[event], Field(..., min_length=1, max_length=5)),
-        sections=(list[section], Field(..., min_length=1, max_length=3)),
-        faq=(list[faq], Field(..., min_length=3, max_length=6)),
+        sections=(list[section], Field(..., min_length=1, max_length=2)),
+        faq=(list[faq], Field(..., min_length=4, max_length=5)),
     )
 
 

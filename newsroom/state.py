@@ -45,6 +45,8 @@ class StoryState(StoryInput, total=False):
     """The writer's latest draft: headline, dek, story_so_far, sections, faq."""
     audit: dict[str, Any]
     """Latest citation audit: {passed, problems[]}."""
+    composed: list[str]
+    """Notes on answers code added to the latest draft (disagreements the writer left out)."""
     audit_rounds: int
     """How many times the writer has rewritten after an audit failure in this draft cycle."""
     revision_note: str | None

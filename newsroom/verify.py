@@ -221,6 +221,9 @@ def _units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]
         yield f"FAQ {i}", f"{qa.get('question', '')} {qa.get('answer', '')}", list(qa.get("citations", []))
 
 
+_CITATION_MARK = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+
+
 def audit_draft(
     draft: dict[str, Any], sources: list[Source], conflicts: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -239,10 +242,12 @@ def audit_draft(
             cited_anywhere.update(c for c in cites if c in by_n)
     for name, text, cites in _units(draft):
         pool = [c for c in (cites if cites is not None else sorted(cited_anywhere)) if c in by_n]
-        for m in extract_mentions(text):
+        for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
             if not any(_supported_by(m, mentions[c], by_n[c].published_at) for c in pool):
                 where = f"its cited sources {pool}" if cites is not None else "any cited source"
-                problems.append(f"{name}: “{m.display()}” does not appear in {where}")
+                found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)]
+                hint = f" (it is in {found})" if found else " (it is in no source)"
+                problems.append(f"{name}: “{m.display()}” does not appear in {where}{hint}")
     for c in conflicts:
         if c.get("resolution"):
             continue

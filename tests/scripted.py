@@ -110,6 +110,7 @@ def good_draft(user: str) -> dict[str, Any]:
                 "answer": "Valuations of $52 billion to $59 billion were discussed.",
                 "citations": [n.get("ds-07", b)],
             },
+            {"question": "Who named CATL?", "answer": "The Compute Desk did.", "citations": [b]},
         ],
     }
 

@@ -188,3 +188,24 @@ def test_no_sources_still_reaches_the_editor(settings: Settings) -> None:
     ex = room.explain("municipal bond ratings")
     assert ex["status"] == "pending_approval" and ex["sources"] == []
     assert "ingest sources first" in ex["audit"]["problems"][0]
+
+
+def test_a_disagreement_the_writer_omits_is_added_by_code_and_labelled(settings: Settings) -> None:
+    def one_sided(schema: object, system: str, user: str) -> dict[str, object]:
+        draft = good_draft(user)
+        draft["faq"] = [q for q in draft["faq"] if q["question"] != "Who is investing?"]
+        draft["faq"].append(
+            {
+                "question": "Is Tencent involved?",
+                "answer": "Yes.",
+                "citations": [draft["faq"][0]["citations"][0]],
+            }
+        )
+        return draft
+
+    room = demo_room(settings, scripted(writer=one_sided))
+    ex = room.explain(TOPIC)
+    assert ex["audit"]["passed"], ex["audit"]
+    composed = [q for q in ex["faq"] if q.get("composed_by") == "code"]
+    assert any("agree on investors" in q["question"] for q in composed)
+    assert ex["methodology"]["composed_by_code"]

@@ -125,3 +125,33 @@ def test_settings_read_the_documented_variables(monkeypatch: Any) -> None:
     assert s.llm.for_role("writer").model == "m2" and s.llm.for_role("research").model == "m1"
     assert s.slack.approver_ids == ["U1", "U2"]
     assert "sk-secret" not in repr(s)
+
+
+def test_code_adds_a_cited_answer_for_each_disagreement_the_writer_left_out() -> None:
+    from newsroom.explainer import complete_draft
+
+    conflicts = [
+        {
+            "subject": "the vote tally",
+            "values": [{"value": "7-2", "citations": [1]}, {"value": "6-3", "citations": [2]}],
+            "resolution": None,
+        },
+        {
+            "subject": "the rate",
+            "values": [{"value": "25%", "citations": [3]}, {"value": "35%", "citations": [4]}],
+            "resolution": "Corrected: Weekly [4] corrected the earlier report of 25% to 35%; 35% is the value to use.",
+        },
+    ]
+    sources = [
+        {"n": i, "outlet": o} for i, o in ((1, "Courier"), (2, "Herald"), (3, "Weekly"), (4, "Weekly"))
+    ]
+    draft = {"faq": [{"question": "q", "answer": "a", "citations": [1]}], "sections": [], "story_so_far": []}
+    done, notes = complete_draft(draft, conflicts, sources)
+    added = done["faq"][1:]
+    assert [a["citations"] for a in added] == [[1, 2], [3, 4]]
+    assert added[0]["answer"] == "No. Courier reports 7-2; Herald reports 6-3."
+    assert "corrected the earlier report of 25% to 35%" in added[1]["answer"]
+    assert all(a["composed_by"] == "code" for a in added) and len(notes) == 2
+    # a draft that already shows both sides gets nothing added
+    shown = {**draft, "faq": [{"question": "q", "answer": "a", "citations": [1, 2, 3, 4]}]}
+    assert complete_draft(shown, conflicts, sources)[1] == []

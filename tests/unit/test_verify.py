@@ -60,7 +60,9 @@ def test_audit_passes_values_found_in_the_cited_records() -> None:
 def test_audit_flags_a_number_only_in_an_uncited_record() -> None:
     result = audit_draft(draft("Valued at $59 billion.", [1]), SOURCES, [])
     assert result["passed"] is False
-    assert result["problems"] == ["FAQ 1: “$59 billion” does not appear in its cited sources [1]"]
+    assert result["problems"] == [
+        "FAQ 1: “$59 billion” does not appear in its cited sources [1] (it is in [2])"
+    ]
 
 
 def test_audit_flags_invented_numbers_dates_and_unknown_citations() -> None:
@@ -91,10 +93,10 @@ def test_writer_schema_refuses_citations_outside_the_source_list() -> None:
         "dek": "d",
         "story_so_far": [{"date": "2026-01-01", "event": "e", "citations": [1]}],
         "sections": [{"heading": "s", "body": "b", "citations": [2]}],
-        "faq": [{"question": "q", "answer": "a", "citations": [3]}] * 3,
+        "faq": [{"question": "q", "answer": "a", "citations": [3]}] * 4,
     }
     schema.model_validate(ok)
-    bad = {**ok, "faq": [{"question": "q", "answer": "a", "citations": [7]}] * 3}
+    bad = {**ok, "faq": [{"question": "q", "answer": "a", "citations": [7]}] * 4}
     with pytest.raises(ValidationError):
         schema.model_validate(bad)
     enum = schema.model_json_schema()["$defs"]["Answer"]["properties"]["citations"]["items"]
@@ -178,3 +180,8 @@ def test_descriptions_are_not_parties_and_the_story_subject_is_not_its_own_party
         Fact(2, "investors", "Tencent and CATL", ""),
     ]
     assert find_conflicts(facts, _same, {}, exclude=frozenset({"deepseek", "funding"})) == []
+
+
+def test_citation_markers_in_text_are_not_values() -> None:
+    result = audit_draft(draft("The Compute Desk [1] reports $7.4 billion.", [1]), SOURCES, [])
+    assert result["passed"], result
