@@ -1,0 +1,202 @@
+"""Block Kit builders: pure functions from explainer JSON to Slack messages, within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_BLOCKS = 50
+MAX_TEXT = 3000
+APPROVE, REVISE, REJECT = "newsroom_approve", "newsroom_revise", "newsroom_reject"
+REVISE_MODAL = "newsroom_revise_modal"
+
+
+def _cites(numbers: list[int], sources: dict[int, dict[str, Any]]) -> str:
+    out = []
+    for n in numbers:
+        url = (sources.get(n) or {}).get("url")
+        out.append(f"<{url}|[{n}]>" if url else f"[{n}]")
+    return " " + "".join(out) if out else ""
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split on paragraph, line, then word boundaries so no piece exceeds `limit`; nothing is dropped."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _section(text: str) -> list[dict[str, Any]]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": t}} for t in split_text(text) if t.strip()]
+
+
+def _header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
+
+
+def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
+    """The draft's content: headline, dek, story so far, FAQ, fact-check summary, audit, sources."""
+    sources = {s["n"]: s for s in ex.get("sources", [])}
+    blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Untitled draft")]
+    blocks += _section(f"_{ex.get('dek', '')}_")
+    if ex.get("story_so_far"):
+        lines = [
+            f"• *{e['date']}* — {e['event']}{_cites(e['citations'], sources)}" for e in ex["story_so_far"]
+        ]
+        blocks += _section("*The story so far*\n" + "\n".join(lines))
+    for sec in ex.get("sections", []):
+        blocks += _section(f"*{sec['heading']}*\n{sec['body']}{_cites(sec['citations'], sources)}")
+    if ex.get("faq"):
+        qa = [f"*{q['question']}*\n{q['answer']}{_cites(q['citations'], sources)}" for q in ex["faq"]]
+        blocks += _section("*Questions and answers*\n\n" + "\n\n".join(qa))
+    conflicts = ex.get("conflicts", [])
+    summary = [f"*Fact-check*: {len(ex.get('claims', []))} claims checked, {len(conflicts)} disagreements"]
+    for c in conflicts:
+        sides = "; ".join(f"{v['value']}{_cites(v['citations'], sources)}" for v in c["values"])
+        summary.append(
+            f"• *{c['subject']}*: {sides}" + (f" — {c['resolution']}" if c.get("resolution") else "")
+        )
+    for f in ex.get("flagged", []):
+        summary.append(f":warning: source [{f['n']}] {f['reason']}")
+    blocks += _section("\n".join(summary))
+    audit = ex.get("audit") or {}
+    if not audit.get("passed"):
+        problems = "\n".join(f"• {p}" for p in audit.get("problems", []))
+        blocks += _section(f":x: *Citation audit problems*\n{problems}")
+    else:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": ":white_check_mark: Citation "
+                        "audit passed: every number and date appears in a source its answer cites.",
+                    }
+                ],
+            }
+        )
+    src_lines = []
+    for s in ex.get("sources", []):
+        date = (s.get("published_at") or "undated")[:10]
+        title = f"<{s['url']}|{s['title']}>" if s.get("url") else s["title"]
+        src_lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
+    if src_lines:
+        blocks += _section("*Sources*\n" + "\n".join(src_lines))
+    return blocks
+
+
+def decision_value(ex: dict[str, Any]) -> str:
+    return json.dumps({"story_id": ex["story_id"], "version": ex.get("draft_version", 0)})
+
+
+def buttons(ex: dict[str, Any]) -> dict[str, Any]:
+    value = decision_value(ex)
+    return {
+        "type": "actions",
+        "block_id": "newsroom_decision",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": APPROVE,
+                "style": "primary",
+                "value": value,
+                "text": {"type": "plain_text", "text": "Approve"},
+            },
+            {
+                "type": "button",
+                "action_id": REVISE,
+                "value": value,
+                "text": {"type": "plain_text", "text": "Request changes"},
+            },
+            {
+                "type": "button",
+                "action_id": REJECT,
+                "style": "danger",
+                "value": value,
+                "text": {"type": "plain_text", "text": "Reject"},
+            },
+        ],
+    }
+
+
+def draft_messages(ex: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The draft as one or more messages of at most 50 blocks; the buttons end the last one."""
+    blocks = explainer_blocks(ex)
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"Draft {ex.get('draft_version', 0)} of story `{ex['story_id']}` — waiting for an editor.",
+                }
+            ],
+        }
+    )
+    blocks.append(buttons(ex))
+    messages = []
+    while len(blocks) > MAX_BLOCKS:
+        messages.append(
+            [
+                *blocks[: MAX_BLOCKS - 1],
+                {
+                    "type": "context",
+                    "elements": [{"type": "mrkdwn", "text": "_continued in the next message_"}],
+                },
+            ]
+        )
+        blocks = blocks[MAX_BLOCKS - 1 :]
+    messages.append(blocks)
+    return messages
+
+
+def decided_blocks(ex: dict[str, Any], line: str) -> list[dict[str, Any]]:
+    """A decided or superseded draft: its headline and a line saying what happened, no buttons."""
+    return [_header(ex.get("headline") or "Draft"), *_section(line)]
+
+
+def revise_modal(story_id: str, version: int, channel: str, message_ts: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": REVISE_MODAL,
+        "private_metadata": json.dumps(
+            {"story_id": story_id, "version": version, "channel": channel, "message_ts": message_ts}
+        ),
+        "title": {"type": "plain_text", "text": "Request changes"},
+        "submit": {"type": "plain_text", "text": "Send to writer"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "note",
+                "label": {"type": "plain_text", "text": "What should the writer change?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            }
+        ],
+    }
+
+
+def help_text() -> str:
+    return (
+        "*newsroom* — explainers drafted by agents, approved by editors.\n"
+        "• `/newsroom explain <topic>` — research, fact-check and draft an explainer in a thread\n"
+        "• `/newsroom ingest <url>` — add a page or feed to the source store\n"
+        "• `/newsroom status [story]` — stories waiting for a decision and where each stands\n"
+        "• `/newsroom help` — this text"
+    )
