@@ -99,7 +99,10 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         else:
             unsupported.append(f)
     code = [f for s in sources for f in _code_facts(s)]
-    facts = verified + code
+    # The model's subject labels decide only which *named parties* are compared: on the embedded model they
+    # were often wrong for numbers (a valuation labelled "amount raised"), so numbers are compared by code,
+    # by the sentences that state them.
+    facts = [f for f in verified if (typed_value(f.value) or ("",))[0] == "parties"] + code
     subjects = [f.subject.split("|", 1)[-1] for f in facts]
     vecs = deps.embed(subjects) if facts else np.zeros((0, 1))
     sims = vecs @ vecs.T if len(facts) else np.zeros((0, 0))

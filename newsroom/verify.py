@@ -264,6 +264,7 @@ def audit_draft(
 # -- conflicts ---------------------------------------------------------------------------------
 
 _PARTY_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*|;\s*|\s+with\s+|\s+plus\s+", re.I)
+_PREPOSITIONS = {"in", "of", "at", "from", "for", "on", "among", "across", "near", "by", "to", "than", "like"}
 _STOP_PARTY = {"the", "a", "an", "its", "their", "his", "her", "other", "others", "investors", "backers"}
 
 
@@ -272,6 +273,9 @@ def parties(value: str) -> frozenset[str]:
     names = set()
     for part in _PARTY_SPLIT.split(value):
         words = [w for w in re.findall(r"[\w'.&-]+", part) if w.lower() not in _STOP_PARTY]
+        # "developers in Asia" names no one: a trailing prepositional phrase is not the head of the phrase
+        cut = next((i for i, w in enumerate(words) if i > 0 and w.lower() in _PREPOSITIONS), len(words))
+        words = words[:cut]
         # A name is the capitalised run a phrase ends on: "the battery maker CATL" -> CATL, while
         # "one of China's largest conglomerates" ends on a common noun and names no one.
         run: list[str] = []

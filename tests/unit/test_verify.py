@@ -185,3 +185,8 @@ def test_descriptions_are_not_parties_and_the_story_subject_is_not_its_own_party
 def test_citation_markers_in_text_are_not_values() -> None:
     result = audit_draft(draft("The Compute Desk [1] reports $7.4 billion.", [1]), SOURCES, [])
     assert result["passed"], result
+
+
+def test_a_trailing_place_is_not_a_party() -> None:
+    assert parties("among the most valuable AI developers in Asia") == frozenset()
+    assert parties("Bank of America and Tencent") == frozenset({"bank", "tencent"})
