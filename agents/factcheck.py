@@ -27,6 +27,7 @@ from prompts import load_prompt
 
 PROMPT = "factcheck.v1"
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+_NEGATED = re.compile(r"\b(?:not|no longer|never|neither|nor|without|denied|denies)\b|n't\b", re.I)
 
 
 def sentences(text: str) -> list[str]:
@@ -102,7 +103,12 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     # The model's subject labels decide only which *named parties* are compared: on the embedded model they
     # were often wrong for numbers (a valuation labelled "amount raised"), so numbers are compared by code,
     # by the sentences that state them.
-    facts = [f for f in verified if (typed_value(f.value) or ("",))[0] == "parties"] + code
+    # A sentence that denies a name ("Alibaba was not part of the final group") is no list of parties.
+    facts = [
+        f
+        for f in verified
+        if (typed_value(f.value) or ("",))[0] == "parties" and not _NEGATED.search(f.quote)
+    ] + code
     subjects = [f.subject.split("|", 1)[-1] for f in facts]
     vecs = deps.embed(subjects) if facts else np.zeros((0, 1))
     sims = vecs @ vecs.T if len(facts) else np.zeros((0, 0))

@@ -17,6 +17,7 @@ from newsroom.verify import (
     find_conflicts,
     find_injection,
     parties,
+    repair_citations,
 )
 
 
@@ -63,6 +64,18 @@ def test_audit_flags_a_number_only_in_an_uncited_record() -> None:
     assert result["problems"] == [
         "FAQ 1: “$59 billion” does not appear in its cited sources [1] (it is in [2])"
     ]
+
+
+def test_a_value_under_the_wrong_citation_is_recited_to_the_record_that_states_it() -> None:
+    fixed, notes = repair_citations(draft("Valued at $59 billion; it raised $8 billion.", [1]), SOURCES)
+    assert fixed["faq"][0]["citations"] == [1, 2]
+    assert notes == ["FAQ 1: cited [2] for “$59 billion”, which is stated there"]
+    # the invented amount stays for the audit to report; nothing else changed
+    problems = audit_draft(fixed, SOURCES, [])["problems"]
+    assert problems == [
+        "FAQ 1: “$8 billion” does not appear in its cited sources [1, 2] (it is in no source)"
+    ]
+    assert fixed["story_so_far"] == draft("", [1])["story_so_far"]
 
 
 def test_audit_flags_invented_numbers_dates_and_unknown_citations() -> None:
