@@ -43,31 +43,10 @@ def _date_opt(value: str | None, name: str) -> datetime | None:
 
 
 def print_report(report: IngestReport, console: Console = out) -> None:
-    dup = len(report.exact) + len(report.near)
-    console.print(
-        f"[bold]{len(report.added)} added[/bold], {dup} duplicates "
-        f"({len(report.exact)} exact, {len(report.near)} near), {len(report.rejected)} rejected"
-    )
-    for d in report.near:
-        console.print(
-            f"  near duplicate: {d.record_id} “{d.title}” copies {d.of_id} “{d.of_title}” ({d.reason})",
-            markup=False,
-            highlight=False,
-        )
-    again = [d for d in report.exact if d.reason == "already stored"]
-    if again:
-        console.print(
-            f"  {len(again)} records were already stored (same id and text); nothing changed for them"
-        )
-    for d in report.exact:
-        if d.reason != "already stored":
-            console.print(
-                f"  exact duplicate: {d.where} “{d.title}” is already stored as {d.of_id} ({d.reason})",
-                markup=False,
-                highlight=False,
-            )
-    for r in report.rejected:
-        console.print(f"  rejected: {r.where}: {r.reason}", markup=False, highlight=False)
+    head, *rest = report.summary()
+    console.print(f"[bold]{head}[/bold]")
+    for line in rest:
+        console.print(line, markup=False, highlight=False)
 
 
 def run_ingest(room: Newsroom, targets: list[str], beat: str | None, as_json: bool) -> IngestReport:
@@ -266,6 +245,39 @@ def demo(
     if approve and ex["status"] == "pending_approval":
         done = room.review(ex["story_id"], "approve", who="demo")
         out.print("Published: " + ", ".join(done["published"].values()), markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address for HTTP mode.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for HTTP mode.")] = 3000,
+) -> None:
+    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP at POST /slack/events."""
+    import logging
+
+    from newsroom.slack.app import SlackConfigError, build_app
+    from newsroom.slack.server import http_server, socket_mode_handler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    socket_mode = settings.slack_app_token is not None
+    try:
+        bolt = build_app(Newsroom(settings), settings, socket_mode=socket_mode)
+    except SlackConfigError as exc:
+        _fail(exc)
+    if settings.slack_app_token is not None:
+        err.print("newsroom: Socket Mode (SLACK_APP_TOKEN is set); Ctrl-C stops")
+        socket_mode_handler(bolt, settings.slack_app_token.get_secret_value()).start()
+        return
+    try:
+        server = http_server(bolt, host, port)
+    except OSError as exc:
+        _fail(RuntimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+    err.print(f"newsroom: HTTP mode on http://{host}:{server.server_address[1]}/slack/events; Ctrl-C stops")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
 
 
 def main() -> None:

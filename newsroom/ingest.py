@@ -43,6 +43,30 @@ class IngestReport:
     near: list[Duplicate] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
+    def summary(self) -> list[str]:
+        """The report in plain sentences: a headline count, then every near copy, duplicate and rejection."""
+        dup = len(self.exact) + len(self.near)
+        lines = [
+            f"{len(self.added)} added, {dup} duplicates ({len(self.exact)} exact, {len(self.near)} near), "
+            f"{len(self.rejected)} rejected"
+        ]
+        lines += [
+            f"  near duplicate: {d.record_id} “{d.title}” copies {d.of_id} “{d.of_title}” ({d.reason})"
+            for d in self.near
+        ]
+        again = [d for d in self.exact if d.reason == "already stored"]
+        if again:
+            lines.append(
+                f"  {len(again)} records were already stored (same id and text); nothing changed for them"
+            )
+        lines += [
+            f"  exact duplicate: {d.where} “{d.title}” is already stored as {d.of_id} ({d.reason})"
+            for d in self.exact
+            if d.reason != "already stored"
+        ]
+        lines += [f"  rejected: {r.where}: {r.reason}" for r in self.rejected]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "added": [{"id": r.id, "title": r.title} for r in self.added],

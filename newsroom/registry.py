@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS decisions (
   story_id TEXT NOT NULL, draft_version INTEGER NOT NULL, decision TEXT NOT NULL, who TEXT,
   at TEXT NOT NULL, PRIMARY KEY (story_id, draft_version)
 );
+CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, at TEXT NOT NULL);
 """
 
 
@@ -89,6 +90,14 @@ class Registry:
                 return True
             except sqlite3.IntegrityError:
                 return False
+
+    def claim_once(self, key: str) -> bool:
+        """True the first time `key` is seen (a redelivered request carries the same key), in any process."""
+        with self._lock:
+            cur = self._conn.execute(
+                "INSERT OR IGNORE INTO deliveries VALUES (?, ?)", (key, datetime.now(UTC).isoformat())
+            )
+            return cur.rowcount == 1
 
     def release_decision(self, story_id: str, draft_version: int) -> None:
         with self._lock:

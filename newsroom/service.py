@@ -216,6 +216,17 @@ class Newsroom:
         state = dict(snapshot.values or {})
         if not state:
             raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
+        current = int(state.get("draft_version", 0))
+        if draft_version is not None and draft_version != current:
+            raise StaleDraft(
+                f"That draft of story {story_id} was replaced by a newer one (version {current})."
+            )
+        earlier = self.registry.decision_for(story_id, current)
+        if earlier:  # decided, perhaps still being carried out by another click or replica
+            raise StaleDraft(
+                f"Draft {current} of story {story_id} was already decided "
+                f"({earlier['decision']} by {earlier.get('who') or 'someone'})."
+            )
         if not snapshot.next:
             raise StoryError(
                 f"Story {story_id} is already {state.get('status', 'finished')}; it cannot be decided again."
@@ -224,11 +235,6 @@ class Newsroom:
             raise StoryError(
                 f"Story {story_id} is not waiting for a decision (it stopped before "
                 f"{', '.join(snapshot.next)}); run `newsroom retry {story_id}` to finish the draft."
-            )
-        current = int(state.get("draft_version", 0))
-        if draft_version is not None and draft_version != current:
-            raise StaleDraft(
-                f"That draft of story {story_id} was replaced by a newer one (version {current})."
             )
         if not self.registry.claim_decision(story_id, current, decision, who):
             earlier = self.registry.decision_for(story_id, current) or {}

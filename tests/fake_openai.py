@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,61 @@ def fake_openai(answers: list[tuple[int, dict[str, Any]]]) -> Iterator[FakeOpenA
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     try:
         yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def story_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """A plausible answer for each agent's schema: no numbers the sources lack, citations from the prompt."""
+    schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
+    prompt = body["messages"][-1]["content"]
+    if schema == "ResearchPlan":
+        return {"sub_questions": ["Who is investing in DeepSeek?"]}
+    if schema == "RecordFacts":
+        return {"facts": []}
+    if schema == "Framing":
+        return {"established": ["A round is under way."]}
+    # the writer: cite the first source on its own date, no other numbers
+    n, date = re.search(r"^\[(\d+)\] [^,\n]+, (\d{4}-\d{2}-\d{2}):", prompt, re.M).groups()  # type: ignore[union-attr]
+    cites = sorted({int(x) for x in re.findall(r"^\[(\d+)\]", prompt, re.M)})
+    return {
+        "headline": "What we know about the DeepSeek round",
+        "dek": "Outlets agree Tencent is involved and differ on the rest.",
+        "story_so_far": [{"date": date, "event": "The first report appears.", "citations": [int(n)]}],
+        "sections": [
+            {"heading": "The reports", "body": "Reports differ on the co-investor.", "citations": cites[:4]}
+        ],
+        "faq": [
+            {"question": q, "answer": "Reports differ on this point.", "citations": cites[:4]}
+            for q in ("Who?", "What?", "Why?", "What next?")
+        ],
+    }
+
+
+@contextmanager
+def story_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A whole OpenAI-compatible endpoint on 127.0.0.1 that drafts any story; yields (base_url, calls)."""
+    seen: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append({"auth": self.headers.get("Authorization"), "body": body})
+            raw = json.dumps(completion(json.dumps(story_answer(body)))[1]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
     finally:
         server.shutdown()
         server.server_close()

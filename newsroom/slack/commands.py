@@ -1,0 +1,136 @@
+"""`/newsroom explain | ingest | status | help`: acknowledged at once, long work in lazy listeners."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from newsroom.service import Progress, StoryError
+from newsroom.slack.app import SlackContext, story_id_for
+from newsroom.slack.blocks import draft_messages, help_text
+
+log = logging.getLogger("newsroom.slack")
+
+_STEP = {
+    "research": "Research",
+    "factcheck": "Fact-check",
+    "framing": "Framing",
+    "writer": "Writing",
+    "audit": "Citation audit",
+    "present": "Draft ready",
+    "no_sources": "Research",
+}
+_URL = re.compile(r"<?(https?://[^\s|>]+)(?:\|[^>]*)?>?")
+
+
+def parse(text: str) -> tuple[str, str]:
+    """('explain', 'the transit budget') from the command's text; ('', '') when empty."""
+    sub, _, rest = (text or "").strip().partition(" ")
+    return sub.casefold(), " ".join(rest.split())
+
+
+def progress_line(p: Progress) -> str:
+    return f"{_STEP.get(p.step, p.step)}: {p.summary} ({p.seconds:.0f} s)"
+
+
+def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]) -> str:
+    """Post the draft in its thread; returns the ts of the message that carries the buttons."""
+    ts = ""
+    for blocks in draft_messages(explainer):
+        resp = client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            blocks=blocks,
+            text=f"Draft {explainer.get('draft_version', 0)}: {explainer.get('headline', '')}",
+        )
+        ts = str(resp.get("ts", ""))
+    return ts
+
+
+def failure_line(what: str, exc: Exception) -> str:
+    """A sentence for the thread; the detail goes to the log, never a stack trace to the channel."""
+    if isinstance(exc, StoryError):
+        return f"{what} did not finish: {exc}"
+    log.exception("%s failed", what)
+    return (
+        f"{what} did not finish because of an internal error ({type(exc).__name__}). Nothing stored was lost; "
+        "try again, and if it keeps failing ask whoever runs newsroom to check its log."
+    )
+
+
+def register(app: App, ctx: SlackContext) -> None:
+    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+        sub, rest = parse(body.get("text", ""))
+        if sub == "explain" and rest:
+            ack()
+        elif sub == "ingest" and _URL.findall(rest):
+            ack(text=f"Ingesting {', '.join(_URL.findall(rest))} …")
+        elif sub == "status":
+            ack(text=status_text(ctx, rest or None))
+        elif sub == "explain":
+            ack(text="Say what the explainer is about: `/newsroom explain the transit budget`.")
+        elif sub == "ingest":
+            ack(text="Give one or more http(s) links: `/newsroom ingest https://example.org/story`.")
+        else:
+            ack(text=help_text())
+
+    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        sub, rest = parse(body.get("text", ""))
+        if sub == "explain" and rest:
+            # A redelivered command (same trigger) must not start a second story.
+            if not ctx.room.registry.claim_once(f"command:{body.get('trigger_id')}"):
+                return
+            explain(ctx, client, body["channel_id"], body["user_id"], rest)
+        elif sub == "ingest" and _URL.findall(rest):
+            if not ctx.room.registry.claim_once(f"command:{body.get('trigger_id')}"):
+                return
+            try:
+                report = ctx.room.ingest(_URL.findall(rest))
+                respond(text="\n".join(report.summary()), response_type="ephemeral")
+            except Exception as exc:
+                respond(text=failure_line("The ingest", exc), response_type="ephemeral")
+
+    app.command("/newsroom")(ack=ack_command, lazy=[work])
+
+
+def explain(ctx: SlackContext, client: WebClient, channel: str, user: str, topic: str) -> None:
+    parent = client.chat_postMessage(channel=channel, text=f"Explainer on “{topic}”, requested by <@{user}>")
+    thread_ts = str(parent["ts"])
+    story_id = story_id_for(channel, thread_ts)
+
+    def say(text: str) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+    say("Researching the source store …")
+    try:
+        explainer = ctx.room.explain(
+            topic,
+            requested_by=f"slack:{user}",
+            story_id=story_id,
+            on_progress=lambda p: say(progress_line(p)),
+        )
+    except Exception as exc:
+        say(failure_line(f"The explainer on “{topic}”", exc))
+        return
+    post_draft(client, channel, thread_ts, explainer)
+
+
+def status_text(ctx: SlackContext, story: str | None) -> str:
+    rows = ctx.room.status(story)
+    if not rows:
+        return (
+            f"There is no story {story}."
+            if story
+            else "No stories yet. Start one: `/newsroom explain <topic>`."
+        )
+    lines = [
+        f"• `{r['story_id']}` — {r['topic']} — {r['status'].replace('_', ' ')}"
+        + (f" (draft {r['draft_version']})" if r.get("draft_version") else "")
+        for r in rows
+    ]
+    pending = sum(1 for r in rows if r["status"] == "pending_approval")
+    return f"*{pending} waiting for a decision*\n" + "\n".join(lines)

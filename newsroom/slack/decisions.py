@@ -1,0 +1,172 @@
+"""Approve / Request changes / Reject on a draft: editors only, exactly once, any replica, any time later."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from newsroom.service import StaleDraft, StoryError
+from newsroom.slack.app import SlackContext, thread_of
+from newsroom.slack.blocks import APPROVE, REJECT, REVISE, REVISE_MODAL, decided_blocks, revise_modal
+from newsroom.slack.commands import failure_line, post_draft, progress_line
+
+log = logging.getLogger("newsroom.slack")
+NOT_AN_EDITOR = (
+    "Only editors can approve, reject or request changes on drafts; nothing was changed. "
+    "Ask an editor, or ask whoever runs newsroom to add you to NEWSROOM_SLACK_APPROVERS."
+)
+
+
+def when(at: datetime | None = None) -> str:
+    """A time every reader sees in their own zone (Slack date formatting), with an ISO fallback."""
+    at = at or datetime.now(UTC)
+    return (
+        f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{at.isoformat(timespec='minutes')}>"
+    )
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(user, channel, message ts) of a button click."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts", "")
+    return body["user"]["id"], channel, ts
+
+
+def _value(action: dict[str, Any]) -> tuple[str, int] | None:
+    try:
+        value = json.loads(action.get("value") or "")
+        return str(value["story_id"]), int(value["version"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
+    client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+
+def register(app: App, ctx: SlackContext) -> None:
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel, message_ts = _where(body)
+        target = _value(action)
+        if target is None:
+            _tell(
+                client, channel, user, "That button does not belong to a newsroom draft; nothing was changed."
+            )
+            return
+        if not ctx.may_decide(client, user):
+            _tell(client, channel, user, NOT_AN_EDITOR)
+            return
+        story_id, version = target
+        decision = "approve" if action["action_id"] == APPROVE else "reject"
+        try:
+            ex = ctx.room.review(story_id, decision, who=user, draft_version=version)
+        except StoryError as exc:
+            _tell(client, channel, user, f"{exc} Nothing was changed.")
+            return
+        except Exception as exc:
+            _tell(client, channel, user, failure_line(f"The {decision}", exc))
+            return
+        verb = "Approved" if decision == "approve" else "Rejected"
+        line = f"{verb} by <@{user}> at {when()}"
+        published = ex.get("published") or {}
+        if decision == "approve" and published.get("slack_channel"):
+            line += f" — published in <#{published['slack_channel']}>"
+        client.chat_update(channel=channel, ts=message_ts, blocks=decided_blocks(ex, line), text=line)
+
+    def open_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel, message_ts = _where(body)
+        target = _value(action)
+        if target is None:
+            _tell(
+                client, channel, user, "That button does not belong to a newsroom draft; nothing was changed."
+            )
+            return
+        if not ctx.may_decide(client, user):
+            _tell(client, channel, user, NOT_AN_EDITOR)
+            return
+        story_id, version = target
+        try:
+            current = ctx.room.show(story_id)
+        except StoryError as exc:
+            _tell(client, channel, user, str(exc))
+            return
+        if current.get("status") != "pending_approval" or current.get("draft_version") != version:
+            _tell(
+                client,
+                channel,
+                user,
+                f"That draft was superseded or decided (story is {current.get('status', '?').replace('_', ' ')},"
+                f" draft {current.get('draft_version')}); nothing was changed.",
+            )
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=revise_modal(story_id, version, channel, message_ts)
+        )
+
+    def ack_modal(ack: Ack, view: dict[str, Any]) -> None:
+        note = _note(view)
+        if not note:
+            ack(response_action="errors", errors={"note": "Say what the writer should change."})
+        else:
+            ack()
+
+    def revise(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        user, channel = body["user"]["id"], meta.get("channel", "")
+        story_id, version, old_ts = (
+            meta.get("story_id", ""),
+            int(meta.get("version", 0)),
+            meta.get("message_ts"),
+        )
+        if not ctx.may_decide(client, user):
+            _tell(client, channel, user, NOT_AN_EDITOR)
+            return
+        thread = thread_of(story_id)
+        thread_ts = thread[1] if thread else old_ts
+        note = _note(view)
+
+        def say(text: str) -> None:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+        try:
+            before = ctx.room.show(story_id)
+            say(f"<@{user}> asked for changes: “{note}”. Rewriting …")
+            ex = ctx.room.review(
+                story_id,
+                "revise",
+                who=user,
+                note=note,
+                draft_version=version,
+                on_progress=lambda p: say(progress_line(p)),
+            )
+        except StaleDraft as exc:
+            _tell(client, channel, user, f"{exc} Your note was not sent.")
+            return
+        except Exception as exc:
+            say(failure_line("The rewrite", exc))
+            return
+        if old_ts:
+            line = (
+                f"Superseded by draft {ex.get('draft_version')}: changes requested by <@{user}> at {when()}"
+            )
+            client.chat_update(channel=channel, ts=old_ts, blocks=decided_blocks(before, line), text=line)
+        post_draft(client, channel, thread_ts, ex)
+
+    app.action(APPROVE)(ack=ack_only, lazy=[decide])
+    app.action(REJECT)(ack=ack_only, lazy=[decide])
+    app.action(REVISE)(ack=ack_only, lazy=[open_modal])
+    app.view(REVISE_MODAL)(ack=ack_modal, lazy=[revise])
+
+
+def _note(view: dict[str, Any]) -> str:
+    values = (view.get("state") or {}).get("values") or {}
+    return " ".join(str(((values.get("note") or {}).get("text") or {}).get("value") or "").split())

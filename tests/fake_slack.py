@@ -1,0 +1,102 @@
+"""A local fake of Slack's Web API (and response_url): records every call, answers like Slack would."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class FakeSlack:
+    url: str = ""
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    group_members: list[str] = field(default_factory=list)
+    socket_url: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.url}/respond/{name}"
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [c["body"] for c in self.calls if c["method"] == method]
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 60.0, **match: Any
+    ) -> list[dict[str, Any]]:
+        """Calls to `method` whose body has every key/value in `match`, once at least `count` arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [b for b in self.of(method) if all(b.get(k) == v for k, v in match.items())]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
+    def texts(self, method: str = "chat.postMessage") -> list[str]:
+        return [str(b.get("text", "")) for b in self.of(method)]
+
+    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method in ("chat.postMessage", "chat.update"):
+            ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.group_members}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"}
+        return {"ok": True}
+
+
+@contextmanager
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+            if "json" in (self.headers.get("Content-Type") or ""):
+                body = json.loads(raw or "{}")
+            else:
+                body = {k: v[0] for k, v in parse_qs(raw).items()}
+            for key in ("blocks", "view"):
+                if isinstance(body.get(key), str):
+                    body[key] = json.loads(body[key])
+            method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else self.path
+            answer = fake.answer(method, body)
+            if "ts" in answer:
+                body["_ts"] = answer["ts"]  # the ts Slack gave the message, for tests to click on
+            with fake._lock:
+                fake.calls.append({"method": method, "body": body, "auth": self.headers.get("Authorization")})
+            data = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,77 @@
+"""Signed Slack requests, as Slack sends them: slash commands and interactivity payloads over real HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+SECRET = "test-signing-secret"
+
+
+def signed(body: str, secret: str = SECRET, at: float | None = None) -> dict[str, str]:
+    ts = str(int(at if at is not None else time.time()))
+    sig = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={sig}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def post(url: str, body: str, headers: dict[str, str] | None = None, **sign: Any) -> httpx.Response:
+    return httpx.post(
+        f"{url}/slack/events", content=body, headers={**signed(body, **sign), **(headers or {})}
+    )
+
+
+def command(
+    text: str, user: str = "UREQ", channel: str = "CNEWS", trigger: str = "T-1", respond_to: str = ""
+) -> str:
+    return urlencode(
+        {
+            "command": "/newsroom",
+            "text": text,
+            "user_id": user,
+            "user_name": user.lower(),
+            "channel_id": channel,
+            "team_id": "T1",
+            "trigger_id": trigger,
+            "response_url": respond_to,
+        }
+    )
+
+
+def click(action_id: str, value: str, user: str, channel: str, message_ts: str, trigger: str = "T-2") -> str:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "trigger_id": trigger,
+        "channel": {"id": channel},
+        "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
+        "message": {"ts": message_ts},
+        "actions": [
+            {"type": "button", "action_id": action_id, "block_id": "newsroom_decision", "value": value}
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def submit(view: dict[str, Any], note: str, user: str) -> str:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "view": {
+            **view,
+            "id": "V1",
+            "state": {"values": {"note": {"text": {"type": "plain_text_input", "value": note}}}},
+        },
+    }
+    return urlencode({"payload": json.dumps(payload)})
