@@ -5,7 +5,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHES = ["bench.bench_store", "bench.bench_graph"]
+BENCHES = ["bench.bench_store", "bench.bench_graph", "bench.bench_slack"]
 
 if __name__ == "__main__":
     for name in BENCHES:

@@ -78,15 +78,18 @@ def register(app: App, ctx: SlackContext) -> None:
         else:
             ack(text=help_text())
 
+    def first_delivery(body: dict[str, Any]) -> bool:
+        # A redelivered command carries the same trigger id: it must not start a second story.
+        trigger = body.get("trigger_id")
+        return not trigger or ctx.room.registry.claim_once(f"command:{trigger}")
+
     def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         sub, rest = parse(body.get("text", ""))
         if sub == "explain" and rest:
-            # A redelivered command (same trigger) must not start a second story.
-            if not ctx.room.registry.claim_once(f"command:{body.get('trigger_id')}"):
-                return
-            explain(ctx, client, body["channel_id"], body["user_id"], rest)
+            if first_delivery(body):
+                explain(ctx, client, body["channel_id"], body["user_id"], rest)
         elif sub == "ingest" and _URL.findall(rest):
-            if not ctx.room.registry.claim_once(f"command:{body.get('trigger_id')}"):
+            if not first_delivery(body):
                 return
             try:
                 report = ctx.room.ingest(_URL.findall(rest))

@@ -329,3 +329,13 @@ def test_an_approval_after_the_server_was_killed_and_started_again(tmp_path: Pat
             second.terminate()
             second.wait()
     assert list((tmp_path / "data" / "published").glob("*.json"))
+
+
+def test_a_redelivered_command_starts_one_story(bot: Bot) -> None:
+    body = command("explain the DeepSeek funding round", trigger="T-same")
+    post(bot.url, body)
+    post(bot.url, body, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    wait_drafts(bot.slack, 1)
+    time.sleep(1.0)
+    parents = [b for b in bot.slack.of("chat.postMessage") if "thread_ts" not in b]
+    assert len(parents) == 1 and len(bot.room.status()) == 1
