@@ -22,11 +22,19 @@ from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.server import http_server
-from tests.fake_slack import fake_slack
+from tests.fake_slack import FakeSlack, fake_slack
 from tests.scripted import DEMO, scripted
 from tests.slackreq import SECRET, command, signed
 
 CONCURRENT = 50
+
+
+def drafts(slack: FakeSlack) -> list[dict[str, object]]:
+    return [
+        b
+        for b in slack.of("chat.postMessage")
+        if any(x.get("type") == "actions" for x in b.get("blocks") or [])
+    ]
 
 
 def fire(url: str, texts: list[str]) -> list[float]:
@@ -63,10 +71,15 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}"
         fire(url, ["help"] * 5)  # warm up: imports, first dispatch
+        drafted_s = 0.0
         for name, texts in (
-            ("explain (lazy work behind the ack)", [f"explain story number {i}" for i in range(CONCURRENT)]),
-            ("status (answered in the ack)", ["status"] * CONCURRENT),
+            (
+                "explain (the story runs on workers after the ack)",
+                [f"explain story {i}" for i in range(CONCURRENT)],
+            ),
+            ("status (answered in the ack, 50 stories running)", ["status"] * CONCURRENT),
         ):
+            t0 = time.perf_counter()
             lat = fire(url, texts)
             results[name] = {
                 "p50_ms": median(lat) * 1000,
@@ -74,9 +87,13 @@ def main() -> None:
                 "max_ms": max(lat) * 1000,
             }
             print(name, {k: round(v, 1) for k, v in results[name].items()}, flush=True)
-        deadline = time.monotonic() + 600  # let the background stories finish before the store closes
-        while time.monotonic() < deadline and len(slack.of("chat.postMessage")) < CONCURRENT * 3:
+            if name.startswith("explain"):
+                explained_at = t0
+        deadline = time.monotonic() + 900  # let every story reach its draft before the store closes
+        while time.monotonic() < deadline and len(drafts(slack)) < CONCURRENT:
             time.sleep(0.5)
+        drafted_s = time.perf_counter() - explained_at
+        drafted = len(drafts(slack))
         server.shutdown()
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, run {time.strftime('%Y-%m-%d %H:%M')}. "
@@ -85,8 +102,19 @@ def main() -> None:
         "| command | ack p50 (ms) | ack p99 (ms) | max (ms) |",
         "|---|---|---|---|",
         *[f"| {n} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |" for n, r in results.items()],
+        "",
+        f"Behind the acks, {drafted} of {CONCURRENT} stories reached a draft with buttons in {drafted_s:.1f} s "
+        "(scripted zero-latency model, 4 story workers; the time is retrieval, embedding, checks and the "
+        "Slack calls).",
     ]
-    print(write("slack", "Slack ack latency", lines, {"concurrent": CONCURRENT, "results": results}))
+    print(
+        write(
+            "slack",
+            "Slack ack latency",
+            lines,
+            {"concurrent": CONCURRENT, "results": results, "drafted": drafted, "drafted_s": drafted_s},
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
@@ -36,6 +38,20 @@ class SlackContext:
 
     room: Newsroom
     settings: Settings
+    # Stories run here, not in Bolt's listener pool: Bolt runs every ack on that pool too, and long work
+    # there left new commands unacknowledged after 3 s (5 stories at once was enough; bench_slack.py).
+    workers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-story")
+    )
+
+    def background(self, fn: Callable[..., None], *args: Any) -> None:
+        def run() -> None:
+            try:
+                fn(*args)
+            except Exception:  # the work reports its own failures to Slack; this is the last net
+                log.exception("background work failed")
+
+        self.workers.submit(run)
 
     def may_decide(self, client: WebClient, user: str) -> bool:
         slack = self.settings.slack
@@ -86,6 +102,7 @@ def build_app(room: Newsroom, settings: Settings, socket_mode: bool = False) -> 
         authorize=authorize,
         request_verification_enabled=not socket_mode,
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="newsroom-ack"),
         name="newsroom",
     )
     ctx = SlackContext(room, settings)

@@ -1,4 +1,4 @@
-"""`/newsroom explain | ingest | status | help`: acknowledged at once, long work in lazy listeners."""
+"""`/newsroom explain | ingest | status | help`: acknowledged at once, long work on the story workers."""
 
 from __future__ import annotations
 
@@ -63,12 +63,27 @@ def failure_line(what: str, exc: Exception) -> str:
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+    def first_delivery(body: dict[str, Any]) -> bool:
+        # A redelivered command carries the same trigger id: it must not start a second story.
+        trigger = body.get("trigger_id")
+        return not trigger or ctx.room.registry.claim_once(f"command:{trigger}")
+
+    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        # Acknowledge first (Slack gives up after 3 s); long work goes to the story workers.
         sub, rest = parse(body.get("text", ""))
+        urls = _URL.findall(rest)
         if sub == "explain" and rest:
             ack()
-        elif sub == "ingest" and _URL.findall(rest):
-            ack(text=f"Ingesting {', '.join(_URL.findall(rest))} …")
+            if first_delivery(body):
+                channel, user = body["channel_id"], body["user_id"]
+                parent = client.chat_postMessage(
+                    channel=channel, text=f"Explainer on “{rest}”, requested by <@{user}>"
+                )
+                ctx.background(explain, ctx, client, channel, str(parent["ts"]), rest, user)
+        elif sub == "ingest" and urls:
+            ack(text=f"Ingesting {', '.join(urls)} …")
+            if first_delivery(body):
+                ctx.background(ingest, ctx, urls, respond)
         elif sub == "status":
             ack(text=status_text(ctx, rest or None))
         elif sub == "explain":
@@ -78,31 +93,20 @@ def register(app: App, ctx: SlackContext) -> None:
         else:
             ack(text=help_text())
 
-    def first_delivery(body: dict[str, Any]) -> bool:
-        # A redelivered command carries the same trigger id: it must not start a second story.
-        trigger = body.get("trigger_id")
-        return not trigger or ctx.room.registry.claim_once(f"command:{trigger}")
-
-    def work(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        sub, rest = parse(body.get("text", ""))
-        if sub == "explain" and rest:
-            if first_delivery(body):
-                explain(ctx, client, body["channel_id"], body["user_id"], rest)
-        elif sub == "ingest" and _URL.findall(rest):
-            if not first_delivery(body):
-                return
-            try:
-                report = ctx.room.ingest(_URL.findall(rest))
-                respond(text="\n".join(report.summary()), response_type="ephemeral")
-            except Exception as exc:
-                respond(text=failure_line("The ingest", exc), response_type="ephemeral")
-
-    app.command("/newsroom")(ack=ack_command, lazy=[work])
+    app.command("/newsroom")(on_command)
 
 
-def explain(ctx: SlackContext, client: WebClient, channel: str, user: str, topic: str) -> None:
-    parent = client.chat_postMessage(channel=channel, text=f"Explainer on “{topic}”, requested by <@{user}>")
-    thread_ts = str(parent["ts"])
+def ingest(ctx: SlackContext, urls: list[str], respond: Respond) -> None:
+    try:
+        report = ctx.room.ingest(urls)
+        respond(text="\n".join(report.summary()), response_type="ephemeral")
+    except Exception as exc:
+        respond(text=failure_line("The ingest", exc), response_type="ephemeral")
+
+
+def explain(
+    ctx: SlackContext, client: WebClient, channel: str, thread_ts: str, topic: str, user: str
+) -> None:
     story_id = story_id_for(channel, thread_ts)
 
     def say(text: str) -> None:

@@ -51,9 +51,6 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    def ack_only(ack: Ack) -> None:
-        ack()
-
     def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel, message_ts = _where(body)
         target = _value(action)
@@ -82,7 +79,12 @@ def register(app: App, ctx: SlackContext) -> None:
             line += f" — published in <#{published['slack_channel']}>"
         client.chat_update(channel=channel, ts=message_ts, blocks=decided_blocks(ex, line), text=line)
 
-    def open_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_decision(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx.background(decide, body, action, client)
+
+    def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()  # then open the modal at once: its trigger expires 3 s after the click
         user, channel, message_ts = _where(body)
         target = _value(action)
         if target is None:
@@ -112,12 +114,12 @@ def register(app: App, ctx: SlackContext) -> None:
             trigger_id=body["trigger_id"], view=revise_modal(story_id, version, channel, message_ts)
         )
 
-    def ack_modal(ack: Ack, view: dict[str, Any]) -> None:
-        note = _note(view)
-        if not note:
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        if not _note(view):
             ack(response_action="errors", errors={"note": "Say what the writer should change."})
-        else:
-            ack()
+            return
+        ack()
+        ctx.background(revise, body, view, client)
 
     def revise(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -161,10 +163,10 @@ def register(app: App, ctx: SlackContext) -> None:
             client.chat_update(channel=channel, ts=old_ts, blocks=decided_blocks(before, line), text=line)
         post_draft(client, channel, thread_ts, ex)
 
-    app.action(APPROVE)(ack=ack_only, lazy=[decide])
-    app.action(REJECT)(ack=ack_only, lazy=[decide])
-    app.action(REVISE)(ack=ack_only, lazy=[open_modal])
-    app.view(REVISE_MODAL)(ack=ack_modal, lazy=[revise])
+    app.action(APPROVE)(on_decision)
+    app.action(REJECT)(on_decision)
+    app.action(REVISE)(open_modal)
+    app.view(REVISE_MODAL)(on_submit)
 
 
 def _note(view: dict[str, Any]) -> str:
