@@ -221,15 +221,15 @@ class Newsroom:
             raise StaleDraft(
                 f"That draft of story {story_id} was replaced by a newer one (version {current})."
             )
+        if not snapshot.next:
+            raise StoryError(
+                f"Story {story_id} is already {state.get('status', 'finished')}; it cannot be decided again."
+            )
         earlier = self.registry.decision_for(story_id, current)
         if earlier:  # decided, perhaps still being carried out by another click or replica
             raise StaleDraft(
                 f"Draft {current} of story {story_id} was already decided "
                 f"({earlier['decision']} by {earlier.get('who') or 'someone'})."
-            )
-        if not snapshot.next:
-            raise StoryError(
-                f"Story {story_id} is already {state.get('status', 'finished')}; it cannot be decided again."
             )
         if tuple(snapshot.next) != ("approval",):
             raise StoryError(
