@@ -13,7 +13,7 @@ from newsroom.deps import Deps
 from newsroom.explainer import complete_draft, explainer_json
 from newsroom.records import parse_date
 from newsroom.state import StoryInput, StoryOutput, StoryState
-from newsroom.verify import Source, audit_draft, repair_citations
+from newsroom.verify import Source, audit_draft, party_names, repair_citations
 
 
 def route_after_research(state: StoryState) -> Literal["factcheck", "no_sources"]:
@@ -45,11 +45,12 @@ def _audit(state: StoryState) -> dict[str, Any]:
     sources = [Source(s["n"], s["text"], parse_date(s.get("published_at"))) for s in state.get("sources", [])]
     # A value stated under the wrong citation is re-cited by code to the record that holds it (and the
     # editor is told); only what no source holds goes back to the writer.
-    draft, recited = repair_citations(draft, sources)
+    names = party_names(state.get("claims", []), state.get("conflicts", []), state["topic"])
+    draft, recited = repair_citations(draft, sources, names=names)
     return {
         "draft": draft,
         "composed": added + recited,
-        "audit": audit_draft(draft, sources, state.get("conflicts", [])),
+        "audit": audit_draft(draft, sources, state.get("conflicts", []), names),
     }
 
 

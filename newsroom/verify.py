@@ -224,13 +224,34 @@ def _units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 
 
+def _named(name: str, text: str) -> str | None:
+    """The name as the text writes it, when it is written as a name (capitalised), else None."""
+    for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I):
+        if m.group(0)[0].isupper():
+            return m.group(0)
+    return None
+
+
+def _proper(name: str, sources: list[Source]) -> bool:
+    """A name no source writes in lower case ("Tencent", not "open" from "Open Weights Weekly")."""
+    return not any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", s.text) for s in sources)
+
+
 def audit_draft(
-    draft: dict[str, Any], sources: list[Source], conflicts: list[dict[str, Any]]
+    draft: dict[str, Any],
+    sources: list[Source],
+    conflicts: list[dict[str, Any]],
+    names: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Every citation resolves; every value in a unit is in a record that unit cites; conflicts are shown."""
+    """Every citation resolves; every value in a unit is in a record that unit cites; conflicts are shown.
+
+    `names` are the parties the fact-check found (investors, winners, officials): a unit that names one
+    must cite a record naming it, so "Tencent and CATL, according to [8]" fails when [8] says Alibaba.
+    """
     by_n = {s.n: s for s in sources}
     mentions = {s.n: extract_mentions(s.text) for s in sources}
     problems: list[str] = []
+    proper = {n for n in names if _proper(n, sources)}
     cited_anywhere: set[int] = set()
     for name, _text, cites in _units(draft):
         if cites is not None:
@@ -248,6 +269,14 @@ def audit_draft(
                 found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)]
                 hint = f" (it is in {found})" if found else " (it is in no source)"
                 problems.append(f"{name}: “{m.display()}” does not appear in {where}{hint}")
+        if cites is None:
+            continue
+        for party in sorted(proper):
+            written = _named(party, _CITATION_MARK.sub(" ", text))
+            if written and not any(_named(party, by_n[c].text) for c in pool):
+                found = [s.n for s in sources if _named(party, s.text)]
+                hint = f" (it is named in {found})" if found else " (no source names it)"
+                problems.append(f"{name}: “{written}” is not named in its cited sources {pool}{hint}")
     for c in conflicts:
         if c.get("resolution"):
             continue
@@ -262,9 +291,11 @@ def audit_draft(
 
 
 def repair_citations(
-    draft: dict[str, Any], sources: list[Source], max_added: int = 2
+    draft: dict[str, Any], sources: list[Source], max_added: int = 2, names: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Any], list[str]]:
     """Cite where a value really is: a unit stating a value its citations lack gets the sources that hold it.
+
+    The same holds for the named parties in `names` (see `audit_draft`).
 
     Code can decide this (the value is, or is not, in a record's text), so the writer is not sent round
     again for it. Every addition is returned as a note for the editor; a value no source holds is left
@@ -289,8 +320,29 @@ def repair_citations(
                 if found:
                     cites = sorted(set(cites) | set(found))
                     notes.append(f"{label} {i}: cited {found} for “{m.display()}”, which is stated there")
+            for party in sorted(n for n in names if _proper(n, sources)):
+                written = _named(party, _CITATION_MARK.sub(" ", text))
+                if not written or any(_named(party, by_n[c].text) for c in cites):
+                    continue
+                found = [s.n for s in sources if _named(party, s.text)][:max_added]
+                if found:
+                    cites = sorted(set(cites) | set(found))
+                    notes.append(f"{label} {i}: cited {found} for “{written}”, which is named there")
             unit["citations"] = cites
     return draft, notes
+
+
+def party_names(claims: list[dict[str, Any]], conflicts: list[dict[str, Any]], topic: str) -> frozenset[str]:
+    """The named parties a story's checked claims and conflicts mention, minus the story's own subject."""
+    exclude = frozenset(re.findall(r"[\w'.&-]+", topic.casefold()))
+    values = [c.get("value", "") for c in claims if c.get("status") != "unsupported"]
+    values += [v.get("value", "") for c in conflicts for v in c.get("values", [])]
+    names: set[str] = set()
+    for value in values:
+        typed = typed_value(str(value), exclude)
+        if typed and typed[0] == "parties":
+            names |= {n for n in typed[1] if n not in exclude and len(n) > 1}
+    return frozenset(names)
 
 
 # -- conflicts ---------------------------------------------------------------------------------

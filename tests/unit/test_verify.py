@@ -17,6 +17,7 @@ from newsroom.verify import (
     find_conflicts,
     find_injection,
     parties,
+    party_names,
     repair_citations,
 )
 
@@ -203,3 +204,40 @@ def test_citation_markers_in_text_are_not_values() -> None:
 def test_a_trailing_place_is_not_a_party() -> None:
     assert parties("among the most valuable AI developers in Asia") == frozenset()
     assert parties("Bank of America and Tencent") == frozenset({"bank", "tencent"})
+
+
+def test_audit_flags_a_party_named_under_a_record_that_does_not_name_it() -> None:
+    sources = [
+        Source(
+            1, "Tencent and Alibaba are in talks to invest, open weights fans said.", SOURCES[0].published_at
+        ),
+        Source(2, "Tencent and CATL are backing the round.", SOURCES[0].published_at),
+    ]
+    names = party_names(
+        [
+            {"value": "Tencent and Alibaba", "status": "contested"},
+            {"value": "Open Weights", "status": "supported"},
+        ],
+        [{"values": [{"value": "Tencent and CATL"}]}],
+        topic="the DeepSeek funding round",
+    )
+    assert names == {"tencent", "alibaba", "catl", "open"}
+    # "open" is written in lower case by a source, so it is a word, not a name: never audited
+    wrong = draft("Tencent and CATL are the investors; open questions remain.", [1])
+    assert audit_draft(wrong, sources, [], names)["problems"] == [
+        "FAQ 1: “CATL” is not named in its cited sources [1] (it is named in [2])"
+    ]
+    right = draft("Tencent and CATL are the investors, by one account.", [2])
+    assert audit_draft(right, sources, [], names)["passed"]
+
+
+def test_a_party_named_under_the_wrong_record_is_re_cited_and_the_editor_told() -> None:
+    sources = [
+        Source(1, "Tencent and Alibaba are in talks to invest.", SOURCES[0].published_at),
+        Source(2, "Tencent and CATL are backing the round.", SOURCES[0].published_at),
+    ]
+    names = frozenset({"tencent", "alibaba", "catl"})
+    fixed, notes = repair_citations(draft("Tencent and CATL are the investors.", [1]), sources, names=names)
+    assert fixed["faq"][0]["citations"] == [1, 2]
+    assert notes == ["FAQ 1: cited [2] for “CATL”, which is named there"]
+    assert audit_draft(fixed, sources, [], names)["passed"]
