@@ -7,12 +7,45 @@ from typing import Any
 from newsroom.deps import Deps
 from newsroom.schemas import ResearchPlan
 from newsroom.state import StoryState
+from newsroom.store import SearchHit
 from prompts import load_prompt
 
 PROMPT = "research.v1"
 
 
+def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]:
+    return [
+        {
+            "n": n,
+            "record_id": h.record.id,
+            "title": h.record.title,
+            "outlet": h.record.outlet,
+            "url": h.record.url,
+            "published_at": h.record.published_at.isoformat() if h.record.published_at else None,
+            "text": h.record.text,
+            "duplicates": h.duplicates,
+            "relevance": round(scores.get(h.record.id, 0.0), 4),
+        }
+        for n, h in enumerate(hits, 1)
+    ]
+
+
+def chosen(state: StoryState, deps: Deps) -> dict[str, Any]:
+    """A briefing: the records were chosen before the run (what is new on the beat); number them by date."""
+    records = deps.store.get(list(state.get("record_ids") or []))
+    records.sort(key=lambda r: (r.published_at.isoformat() if r.published_at else "", r.id))
+    hits = [SearchHit(r, 1.0, deps.store.duplicates_of(r.id), "") for r in records]
+    return {
+        "sources": _numbered(hits, {}),
+        "records_considered": len(state.get("record_ids") or []),
+        "sub_questions": [],
+        "models_used": {},
+    }
+
+
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
+    if state.get("kind") == "briefing":
+        return chosen(state, deps)
     prompt = load_prompt(PROMPT)
     system, user = prompt.render(topic=state["topic"])
     plan = deps.model.structured("research", system, user, ResearchPlan, max_tokens=200)
@@ -42,20 +75,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
     kept = kept[: deps.max_sources]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
-    sources = [
-        {
-            "n": n,
-            "record_id": h.record.id,
-            "title": h.record.title,
-            "outlet": h.record.outlet,
-            "url": h.record.url,
-            "published_at": h.record.published_at.isoformat() if h.record.published_at else None,
-            "text": h.record.text,
-            "duplicates": h.duplicates,
-            "relevance": round(topic_scores.get(h.record.id, 0.0), 4),
-        }
-        for n, h in enumerate(kept, 1)
-    ]
+    sources = _numbered(kept, topic_scores)
     return {
         "sources": sources,
         "records_considered": len(best),

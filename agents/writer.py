@@ -6,11 +6,12 @@ from typing import Any
 
 from agents.common import claims_block, conflicts_block, sources_block
 from newsroom.deps import Deps
-from newsroom.schemas import writer_schema
+from newsroom.schemas import briefing_schema, writer_schema
 from newsroom.state import StoryState
 from prompts import load_prompt
 
 PROMPT = "writer.v1"
+BRIEFING_PROMPT = "briefing.v1"
 
 
 def _framing_line(framing: dict[str, Any]) -> str:
@@ -38,21 +39,36 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
             + "\n".join(f"- {p}" for p in audit.get("problems", [])[:12])
             + "\n"
         )
-    system, user = prompt.render(
-        sources=sources_block(sources, deps.writer_source_chars),
-        topic=state["topic"],
-        claims=claims_block(state.get("claims", [])),
-        conflicts=conflicts_block(state.get("conflicts", [])),
-        framing=_framing_line(state.get("framing", {})),
-        revision=revision,
-    )
-    schema = writer_schema([s["n"] for s in sources])
-    draft = deps.model.structured("writer", system, user, schema, max_tokens=1600)
+    if state.get("kind") == "briefing":
+        prompt = load_prompt(BRIEFING_PROMPT)
+        system, user = prompt.render(
+            sources=sources_block(sources, deps.writer_source_chars),
+            beat=state.get("beat") or state["topic"],
+            since=(state.get("since") or "the last briefing")[:16].replace("T", " "),
+            claims=claims_block(state.get("claims", [])),
+            conflicts=conflicts_block(state.get("conflicts", [])),
+            items=f"{min(3, len(sources))}-{min(8, max(3, len(sources)))}",
+            revision=revision,
+        )
+        schema = briefing_schema([s["n"] for s in sources])
+        max_tokens = 1000
+    else:
+        system, user = prompt.render(
+            sources=sources_block(sources, deps.writer_source_chars),
+            topic=state["topic"],
+            claims=claims_block(state.get("claims", [])),
+            conflicts=conflicts_block(state.get("conflicts", [])),
+            framing=_framing_line(state.get("framing", {})),
+            revision=revision,
+        )
+        schema = writer_schema([s["n"] for s in sources])
+        max_tokens = 1600
+    draft = deps.model.structured("writer", system, user, schema, max_tokens=max_tokens)
     return {
         "draft": draft.model_dump(),
         "audit_rounds": state.get("audit_rounds", 0) + (1 if rewriting else 0),
         "revision_note": None,
-        "prompts_used": {PROMPT: prompt.fingerprint},
+        "prompts_used": {prompt.id: prompt.fingerprint},
         "models_used": {"writer": deps.model.model_name("writer")},
         "usage": deps.model.drain_usage(),
     }

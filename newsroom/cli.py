@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
-from newsroom.explainer import to_markdown
+from newsroom.briefing_doc import render_markdown
 from newsroom.ingest import IngestReport
 from newsroom.llm import ModelError
 from newsroom.records import RecordError, parse_date
@@ -125,8 +125,8 @@ def _emit(ex: dict[str, Any], json_file: Path | None, md_file: Path | None) -> N
     if json_file:
         json_file.write_text(json.dumps(ex, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if md_file:
-        md_file.write_text(to_markdown(ex), encoding="utf-8")
-    out.print(to_markdown(ex), markup=False, highlight=False)
+        md_file.write_text(render_markdown(ex), encoding="utf-8")
+    out.print(render_markdown(ex), markup=False, highlight=False)
     out.print(
         f"Story {ex['story_id']}: {ex['status']}"
         + (
@@ -255,29 +255,45 @@ def serve(
     """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP at POST /slack/events."""
     import logging
 
-    from newsroom.slack.app import SlackConfigError, build_app
+    from newsroom.scheduler import BeatScheduler
+    from newsroom.slack.app import SlackConfigError, SlackContext, build_app
+    from newsroom.slack.briefs import on_schedule
     from newsroom.slack.server import http_server, socket_mode_handler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     socket_mode = settings.slack_app_token is not None
+    room = Newsroom(settings)
+    ctx = SlackContext(room, settings)
     try:
-        bolt = build_app(Newsroom(settings), settings, socket_mode=socket_mode)
+        bolt = build_app(room, settings, socket_mode=socket_mode, ctx=ctx)
     except SlackConfigError as exc:
         _fail(exc)
-    if settings.slack_app_token is not None:
-        err.print("newsroom: Socket Mode (SLACK_APP_TOKEN is set); Ctrl-C stops")
-        socket_mode_handler(bolt, settings.slack_app_token.get_secret_value()).start()
-        return
+    scheduler = BeatScheduler(room, on_due=on_schedule(ctx))
+    scheduler.start()
+    for beat, when in scheduler.next_runs().items():
+        err.print(f"newsroom: beat {beat} next briefing at {when}", markup=False)
     try:
-        server = http_server(bolt, host, port)
-    except OSError as exc:
-        _fail(RuntimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
-    err.print(f"newsroom: HTTP mode on http://{host}:{server.server_address[1]}/slack/events; Ctrl-C stops")
-    try:
-        server.serve_forever()
+        if settings.slack_app_token is not None:
+            err.print("newsroom: Socket Mode (SLACK_APP_TOKEN is set); Ctrl-C stops")
+            socket_mode_handler(bolt, settings.slack_app_token.get_secret_value()).start()
+            return
+        try:
+            server = http_server(bolt, host, port)
+        except OSError as exc:
+            _fail(RuntimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+        err.print(
+            f"newsroom: HTTP mode on http://{host}:{server.server_address[1]}/slack/events; Ctrl-C stops"
+        )
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
     finally:
-        server.server_close()
+        scheduler.shutdown()
+
+
+from newsroom import cli_beats  # noqa: E402,F401  (registers `brief` and `beats`)
 
 
 def main() -> None:

@@ -7,19 +7,46 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+MAX_BRIEFING_ITEMS = 8
+
 
 def _cited(draft: dict[str, Any]) -> set[int]:
     out: set[int] = set()
-    for key in ("story_so_far", "sections", "faq"):
+    for key in ("story_so_far", "sections", "faq", "items", "what_to_watch"):
         for item in draft.get(key, []):
             out.update(item.get("citations", []))
     return out
 
 
+def methodology(state: dict[str, Any]) -> dict[str, Any]:
+    draft = state.get("draft") or {}
+    usage = state.get("usage") or []
+    return {
+        "records_considered": state.get("records_considered", 0),
+        "records_cited": len(_cited(draft)),
+        "sub_questions": state.get("sub_questions", []),
+        "composed_by_code": state.get("composed", []),
+        "models": state.get("models_used", {}),
+        "prompts": state.get("prompts_used", {}),
+        "model_calls": len(usage),
+        "tokens": {
+            "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
+            "completion": sum(u.get("completion_tokens", 0) for u in usage),
+        },
+        "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
+    }
+
+
+def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
+        for s in state.get("sources", [])
+    ]
+
+
 def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
     """The explainer JSON contract (what `--json` writes and what is published)."""
     draft = state.get("draft") or {}
-    usage = state.get("usage") or []
     return {
         "story_id": state.get("story_id"),
         "topic": state.get("topic"),
@@ -35,25 +62,9 @@ def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
         "claims": state.get("claims", []),
         "conflicts": state.get("conflicts", []),
         "flagged": state.get("flagged", []),
-        "sources": [
-            {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
-            for s in state.get("sources", [])
-        ],
+        "sources": sources_json(state),
         "audit": state.get("audit") or {"passed": False, "problems": ["not audited yet"]},
-        "methodology": {
-            "records_considered": state.get("records_considered", 0),
-            "records_cited": len(_cited(draft)),
-            "sub_questions": state.get("sub_questions", []),
-            "composed_by_code": state.get("composed", []),
-            "models": state.get("models_used", {}),
-            "prompts": state.get("prompts_used", {}),
-            "model_calls": len(usage),
-            "tokens": {
-                "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
-                "completion": sum(u.get("completion_tokens", 0) for u in usage),
-            },
-            "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
-        },
+        "methodology": methodology(state),
         "history": state.get("history", []),
         "published": state.get("published", {}),
     }
@@ -110,8 +121,8 @@ def to_markdown(ex: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_html(ex: dict[str, Any]) -> str:
-    body = MarkdownIt("commonmark").render(to_markdown(ex))
+def to_html(ex: dict[str, Any], markdown: str | None = None) -> str:
+    body = MarkdownIt("commonmark").render(markdown if markdown is not None else to_markdown(ex))
     title = ex["headline"].replace("<", "&lt;")
     return (
         f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
@@ -132,6 +143,8 @@ def complete_draft(
     Returns the completed draft and a note per added answer (shown in the methodology).
     """
     outlets = {s["n"]: s.get("outlet") or f"source {s['n']}" for s in sources}
+    if "items" in draft:
+        return _complete_briefing(draft, conflicts, outlets)
     faq = list(draft.get("faq", []))
     added: list[str] = []
     for c in conflicts:
@@ -152,3 +165,34 @@ def complete_draft(
         faq.append({"question": question, "answer": answer, "citations": cites, "composed_by": "code"})
         added.append(f"FAQ {len(faq)} (“{question}”) was composed by code from the conflict list")
     return {**draft, "faq": faq}, added
+
+
+def _complete_briefing(
+    draft: dict[str, Any], conflicts: list[dict[str, Any]], outlets: dict[int, str]
+) -> tuple[dict[str, Any], list[str]]:
+    """A briefing flags each disagreement in an item citing both sides; code adds the ones left out."""
+    items = list(draft.get("items", []))
+    added: list[str] = []
+    for c in conflicts:
+        sides = [set(v["citations"]) for v in c["values"]]
+        if any(sum(1 for side in sides if side & set(it.get("citations", []))) >= 2 for it in items):
+            continue
+        cites = sorted({n for v in c["values"] for n in v["citations"]})
+        values = "; ".join(_side(v, outlets) for v in c["values"])
+        text = (
+            f"Corrected — {c['subject']}: {values}. {c['resolution']}"
+            if c.get("resolution")
+            else f"Sources disagree on {c['subject']}: {values}."
+        )
+        flagged = {"text": text, "citations": cites, "composed_by": "code"}
+        if len(items) < MAX_BRIEFING_ITEMS:
+            items.append(flagged)
+            added.append(f"item {len(items)} (on {c['subject']}) was composed by code from the conflict list")
+            continue
+        # A full briefing: the flag takes the place of an item telling one side only, else the last one.
+        writers = [i for i, it in enumerate(items) if it.get("composed_by") != "code"]
+        one_sided = [i for i in writers if set(items[i]["citations"]) <= set(cites)]
+        at = (one_sided or writers or [len(items) - 1])[0 if one_sided else -1]
+        items[at] = flagged
+        added.append(f"item {at + 1} was replaced by code with the disagreement on {c['subject']}")
+    return {**draft, "items": items}, added

@@ -9,8 +9,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
+from newsroom.briefing_doc import story_json
 from newsroom.deps import Deps
-from newsroom.explainer import complete_draft, explainer_json
+from newsroom.explainer import complete_draft
 from newsroom.records import parse_date
 from newsroom.state import StoryInput, StoryOutput, StoryState
 from newsroom.verify import Source, audit_draft, party_names, repair_citations
@@ -18,6 +19,11 @@ from newsroom.verify import Source, audit_draft, party_names, repair_citations
 
 def route_after_research(state: StoryState) -> Literal["factcheck", "no_sources"]:
     return "factcheck" if state.get("sources") else "no_sources"
+
+
+def route_after_factcheck(state: StoryState) -> Literal["framing", "writer"]:
+    # A briefing says what is new, item by item: it needs no angles.
+    return "writer" if state.get("kind") == "briefing" else "framing"
 
 
 def route_after_audit(state: StoryState, max_rounds: int) -> Literal["writer", "present"]:
@@ -100,7 +106,7 @@ def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
 
     def publish(state: StoryState) -> dict[str, Any]:
         final = {**state, "status": "published"}
-        return {"status": "published", "published": deps.publish(explainer_json(final))}
+        return {"status": "published", "published": deps.publish(story_json(final))}
 
     def reject(state: StoryState) -> dict[str, Any]:
         return {"status": "rejected"}
@@ -118,7 +124,7 @@ def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
     g.add_node("reject", reject)
     g.add_edge(START, "research")
     g.add_conditional_edges("research", route_after_research)
-    g.add_edge("factcheck", "framing")
+    g.add_conditional_edges("factcheck", route_after_factcheck)
     g.add_edge("framing", "writer")
     g.add_edge("writer", "audit")
     g.add_conditional_edges("audit", lambda s: route_after_audit(s, deps.audit_max_rounds))

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from newsroom.explainer import to_html, to_markdown
+from newsroom.briefing_doc import render_markdown
+from newsroom.explainer import to_html
 
 
 def _slug(story_id: str) -> str:
@@ -21,9 +22,10 @@ def file_publisher(directory: Path) -> Any:
         directory.mkdir(parents=True, exist_ok=True)
         base = directory / _slug(str(explainer["story_id"]))
         out = {}
+        markdown = render_markdown(explainer)
         for fmt, text in (
-            ("md", to_markdown(explainer)),
-            ("html", to_html(explainer)),
+            ("md", markdown),
+            ("html", to_html(explainer, markdown)),
             ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
         ):
             path = base.with_suffix(f".{fmt}")

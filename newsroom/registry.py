@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS decisions (
   at TEXT NOT NULL, PRIMARY KEY (story_id, draft_version)
 );
 CREATE TABLE IF NOT EXISTS deliveries (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS briefed (
+  beat TEXT NOT NULL, record_id TEXT NOT NULL, story_id TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (beat, record_id)
+);
 """
 
 
@@ -112,3 +116,23 @@ class Registry:
                 (story_id, draft_version),
             ).fetchone()
         return {"decision": row[0], "who": row[1], "at": row[2]} if row else None
+
+    def mark_briefed(self, beat: str, record_ids: list[str], story_id: str) -> None:
+        """Records a published briefing covered: the beat's next briefing leaves them out."""
+        now = datetime.now(UTC).isoformat()
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO briefed VALUES (?, ?, ?, ?)",
+                [(beat, rid, story_id, now) for rid in record_ids],
+            )
+
+    def briefed(self, beat: str) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute("SELECT record_id FROM briefed WHERE beat=?", (beat,)).fetchall()
+        return {r[0] for r in rows}
+
+    def last_briefing(self, beat: str) -> str | None:
+        """When the beat's last published briefing was published (ISO), or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(at) FROM briefed WHERE beat=?", (beat,)).fetchone()
+        return row[0] if row and row[0] else None

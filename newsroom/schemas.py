@@ -71,5 +71,19 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
     )
 
 
+def briefing_schema(source_numbers: list[int]) -> type[BaseModel]:
+    """A beat briefing: headline, 1-8 cited items, 0-2 cited "what to watch" lines."""
+    cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
+    cites = (list[cite], Field(..., min_length=1, max_length=2))
+    item = create_model("Item", text=(str, Field(..., max_length=320)), citations=cites)
+    watch = create_model("Watch", text=(str, Field(..., max_length=200)), citations=cites)
+    return create_model(
+        "BriefingDraft",
+        headline=(str, Field(..., max_length=120)),
+        items=(list[item], Field(..., min_length=1, max_length=8)),
+        what_to_watch=(list[watch], Field(default_factory=list, max_length=2)),
+    )
+
+
 Status = Literal["pending_approval", "revising", "published", "rejected"]
 Decision = Literal["approve", "reject", "revise"]

@@ -12,9 +12,12 @@ from typing import Any
 
 from langgraph.types import Command
 
+from newsroom import briefing
+from newsroom.beats import Beat, BeatsFile, load_beats
+from newsroom.briefing import BriefingPlan
+from newsroom.briefing_doc import story_json
 from newsroom.checkpoint import open_checkpointer
 from newsroom.deps import Deps
-from newsroom.explainer import explainer_json
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
 from newsroom.llm import ModelError, ModelPort, build_model
@@ -102,6 +105,10 @@ class Newsroom:
         files = file_publisher(self.settings.published_dir)
 
         def publish(explainer: dict[str, Any]) -> dict[str, str]:
+            if explainer.get("kind") == "briefing" and explainer.get("beat"):
+                covered = [s["record_id"] for s in explainer["sources"]]
+                covered += [d for s in explainer["sources"] for d in s.get("duplicates") or []]
+                self.registry.mark_briefed(explainer["beat"], covered, explainer["story_id"])
             out = files(explainer)
             for extra in self.publishers:
                 out.update(extra(explainer))
@@ -168,7 +175,7 @@ class Newsroom:
             ) from None
         state = self._state(story_id)
         self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
-        return explainer_json(state)
+        return story_json(state)
 
     def _state(self, story_id: str) -> dict[str, Any]:
         return dict(self.graph.get_state(self._config(story_id)).values or {})
@@ -192,11 +199,58 @@ class Newsroom:
         payload = {"story_id": story_id, "topic": topic, "beat": beat, "requested_by": requested_by}
         return self._run(story_id, payload, on_progress)
 
+    # -- beats -----------------------------------------------------------------------------------
+
+    def beats(self) -> BeatsFile:
+        return load_beats(self.settings.beats_path)
+
+    def beat(self, name: str) -> Beat:
+        loaded = self.beats()
+        if name in loaded.beats:
+            return loaded.beats[name]
+        own = [e for e in loaded.errors if e.startswith(f"beat {name!r}")]
+        if own:
+            raise StoryError(f"Beat {name!r} is not valid: " + "; ".join(own))
+        known = ", ".join(sorted(loaded.beats)) or "none"
+        extra = f" ({loaded.errors[0]})" if not loaded.beats and loaded.errors else ""
+        raise StoryError(f"There is no beat {name!r} in {loaded.path}; known beats: {known}{extra}.")
+
+    def prepare_briefing(
+        self, beat: str, since: datetime | None = None, now: datetime | None = None
+    ) -> BriefingPlan:
+        """Poll the beat's sources, ingest what is new, and choose the records a briefing would cover."""
+        return briefing.prepare(self, self.beat(beat), since, now)
+
+    def run_briefing(
+        self,
+        plan: BriefingPlan,
+        requested_by: str = "cli",
+        story_id: str | None = None,
+        on_progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Draft the briefing a plan describes, to the approval point; nothing new gives one line, no story."""
+        if not plan.record_ids:
+            return plan.nothing_new()
+        story_id = story_id or f"brief-{plan.beat.name}-{uuid.uuid4().hex[:8]}"
+        if self.registry.exists(story_id) or self._state(story_id):
+            raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
+        self.registry.add_story(story_id, f"briefing: {plan.beat.name}", requested_by, kind="briefing")
+        return self._run(story_id, briefing.payload(plan, story_id, requested_by), on_progress)
+
+    def brief(
+        self,
+        beat: str,
+        since: datetime | None = None,
+        requested_by: str = "cli",
+        on_progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        return self.run_briefing(self.prepare_briefing(beat, since), requested_by, on_progress=on_progress)
+
     def show(self, story_id: str) -> dict[str, Any]:
         state = self._state(story_id)
         if not state:
             raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
-        return explainer_json(state)
+        return story_json(state)
 
     def review(
         self,

@@ -120,6 +120,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
+    briefing_max_records: int = Field(8, description="At most this many new records go into one briefing.")
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
@@ -137,6 +138,10 @@ class Settings(BaseSettings):
     @property
     def published_dir(self) -> Path:
         return self.data_dir / "published"
+
+    @property
+    def scheduler_url(self) -> str:
+        return f"sqlite:///{(self.data_dir / 'scheduler.sqlite').resolve()}"
 
     @property
     def beats_path(self) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, NotRequired, TypedDict
 
 
 def merge_dicts(left: dict[str, str] | None, right: dict[str, str] | None) -> dict[str, str]:
@@ -22,6 +22,14 @@ class StoryInput(TypedDict):
     """Restrict research to one beat, or None for all."""
     requested_by: str
     """Who asked (a Slack user id or a local user name)."""
+    kind: NotRequired[str]
+    """'explainer' (the default) or 'briefing'."""
+    record_ids: NotRequired[list[str]]
+    """A briefing's records, chosen before the run (what is new on the beat); research numbers them."""
+    since: NotRequired[str | None]
+    """A briefing's cut-off (ISO time): records older than this were not considered."""
+    failed_sources: NotRequired[list[dict[str, str]]]
+    """A briefing's sources that could not be polled: {source, error}."""
 
 
 class StoryState(StoryInput, total=False):

@@ -219,6 +219,9 @@ def _units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]
         )
     for i, qa in enumerate(draft.get("faq", []), 1):
         yield f"FAQ {i}", f"{qa.get('question', '')} {qa.get('answer', '')}", list(qa.get("citations", []))
+    for key, label in (("items", "item"), ("what_to_watch", "what-to-watch line")):
+        for i, it in enumerate(draft.get(key, []), 1):
+            yield f"{label} {i}", str(it.get("text", "")), list(it.get("citations", []))
 
 
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
@@ -305,13 +308,20 @@ def repair_citations(
     by_n = {s.n: s for s in sources}
     draft = {k: ([dict(i) for i in v] if isinstance(v, list) else v) for k, v in draft.items()}
     notes: list[str] = []
-    for key, label in (("story_so_far", "story-so-far item"), ("sections", "section"), ("faq", "FAQ")):
+    for key, label in (
+        ("story_so_far", "story-so-far item"),
+        ("sections", "section"),
+        ("faq", "FAQ"),
+        ("items", "item"),
+        ("what_to_watch", "what-to-watch line"),
+    ):
         for i, unit in enumerate(draft.get(key, []), 1):
             cites = [c for c in unit.get("citations", []) if c in by_n]
             if not cites:
                 continue  # no citation at all is the writer's to fix; the audit says so
             text = " ".join(
-                str(unit.get(f, "")) for f in ("date", "event", "heading", "body", "question", "answer")
+                str(unit.get(f, ""))
+                for f in ("date", "event", "heading", "body", "question", "answer", "text")
             )
             for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
                 if any(_supported_by(m, mentions[c], by_n[c].published_at) for c in cites):

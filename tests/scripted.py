@@ -115,6 +115,19 @@ def good_draft(user: str) -> dict[str, Any]:
     }
 
 
+def briefing_draft(user: str) -> dict[str, Any]:
+    """A briefing a careful writer would give: each source's first sentence, cited to it."""
+    items = []
+    for n, body in re.findall(r"^\[(\d+)\] [^\n]+\n(.+)$", user, re.M):
+        first = re.split(r"(?<=[.!?])\s+", body.strip())[0]
+        items.append({"text": first, "citations": [int(n)]})
+    return {"headline": "What is new on the beat", "items": items[:8], "what_to_watch": []}
+
+
+def writer_answer(schema: Any, system: str, user: str) -> dict[str, Any]:
+    return briefing_draft(user) if "briefing" in system else good_draft(user)
+
+
 def bad_draft(user: str) -> dict[str, Any]:
     draft = good_draft(user)
     draft["faq"][1]["answer"] = "The round is worth $8 billion."  # in no source
@@ -128,7 +141,7 @@ def scripted(writer: list[Any] | None = None, **overrides: Any) -> ScriptedModel
         "framing": lambda s, sy, u: Framing(
             established=["Tencent is named by every outlet"], contested=["the second investor"]
         ),
-        "writer": writer if writer is not None else (lambda s, sy, u: good_draft(u)),
+        "writer": writer if writer is not None else writer_answer,
     }
     scripts.update(overrides)
     return ScriptedModel(scripts)

@@ -80,7 +80,9 @@ def thread_of(story_id: str) -> tuple[str, str] | None:
     return (channel, ts) if channel and ts else None
 
 
-def build_app(room: Newsroom, settings: Settings, socket_mode: bool = False) -> App:
+def build_app(
+    room: Newsroom, settings: Settings, socket_mode: bool = False, ctx: SlackContext | None = None
+) -> App:
     """The Bolt app. No call to Slack happens here: the token is handed over per request."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -105,7 +107,7 @@ def build_app(room: Newsroom, settings: Settings, socket_mode: bool = False) -> 
         listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="newsroom-ack"),
         name="newsroom",
     )
-    ctx = SlackContext(room, settings)
+    ctx = ctx or SlackContext(room, settings)
     from newsroom.slack import commands, decisions, publisher
 
     commands.register(app, ctx)

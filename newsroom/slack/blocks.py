@@ -44,8 +44,29 @@ def _header(text: str) -> dict[str, Any]:
     return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
 
 
+def briefing_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
+    """A beat briefing: headline, cited items, what to watch, then the same checks and sources."""
+    sources = {s["n"]: s for s in ex.get("sources", [])}
+    since = (ex.get("since") or "")[:16].replace("T", " ")
+    blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Briefing")]
+    blocks += _section(f"_Briefing on *{ex.get('beat')}*" + (f", new since {since} UTC_" if since else "_"))
+    blocks += _section(
+        "\n".join(f"• {it['text']}{_cites(it['citations'], sources)}" for it in ex.get("items", []))
+    )
+    if ex.get("what_to_watch"):
+        watch = [f"• {w['text']}{_cites(w['citations'], sources)}" for w in ex["what_to_watch"]]
+        blocks += _section("*What to watch*\n" + "\n".join(watch))
+    blocks += _checks_and_sources(ex, sources)
+    if ex.get("failed_sources"):
+        failed = "\n".join(f"• {f['source']}: {f['error']}" for f in ex["failed_sources"])
+        blocks += _section(f":warning: *Sources that could not be read this time*\n{failed}")
+    return blocks
+
+
 def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
     """The draft's content: headline, dek, story so far, FAQ, fact-check summary, audit, sources."""
+    if ex.get("kind") == "briefing":
+        return briefing_blocks(ex)
     sources = {s["n"]: s for s in ex.get("sources", [])}
     blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Untitled draft")]
     blocks += _section(f"_{ex.get('dek', '')}_")
@@ -59,6 +80,11 @@ def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
     if ex.get("faq"):
         qa = [f"*{q['question']}*\n{q['answer']}{_cites(q['citations'], sources)}" for q in ex["faq"]]
         blocks += _section("*Questions and answers*\n\n" + "\n\n".join(qa))
+    return blocks + _checks_and_sources(ex, sources)
+
+
+def _checks_and_sources(ex: dict[str, Any], sources: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
     conflicts = ex.get("conflicts", [])
     summary = [f"*Fact-check*: {len(ex.get('claims', []))} claims checked, {len(conflicts)} disagreements"]
     for c in conflicts:
@@ -81,7 +107,7 @@ def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
                     {
                         "type": "mrkdwn",
                         "text": ":white_check_mark: Citation "
-                        "audit passed: every number and date appears in a source its answer cites.",
+                        "audit passed: every number and date appears in a source it is cited to.",
                     }
                 ],
             }
@@ -198,5 +224,6 @@ def help_text() -> str:
         "• `/newsroom explain <topic>` — research, fact-check and draft an explainer in a thread\n"
         "• `/newsroom ingest <url>` — add a page or feed to the source store\n"
         "• `/newsroom status [story]` — stories waiting for a decision and where each stands\n"
+        "• `/newsroom brief <beat>` — a briefing on what is new on a beat, in the beat's channel\n"
         "• `/newsroom help` — this text"
     )

@@ -84,6 +84,20 @@ def register(app: App, ctx: SlackContext) -> None:
             ack(text=f"Ingesting {', '.join(urls)} …")
             if first_delivery(body):
                 ctx.background(ingest, ctx, urls, respond)
+        elif sub == "brief" and rest:
+            try:
+                beat = ctx.room.beat(rest)
+            except StoryError as exc:
+                ack(text=str(exc))
+                return
+            ack(text=f"Briefing on {beat.name} requested; it will appear in <#{beat.channel}>.")
+            if first_delivery(body):
+                from newsroom.slack.briefs import run_briefing
+
+                ctx.background(run_briefing, ctx, client, beat.name, f"<@{body['user_id']}>")
+        elif sub == "brief":
+            names = ", ".join(sorted(ctx.room.beats().beats)) or "none configured"
+            ack(text=f"Say which beat: `/newsroom brief <beat>` (beats: {names}).")
         elif sub == "status":
             ack(text=status_text(ctx, rest or None))
         elif sub == "explain":

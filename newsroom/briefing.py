@@ -1,0 +1,118 @@
+"""A briefing run: poll the beat's sources, ingest what is new, choose the records, run the briefing graph."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from newsroom.beats import Beat
+
+if TYPE_CHECKING:
+    from newsroom.service import Newsroom
+
+log = logging.getLogger("newsroom.briefing")
+
+
+@dataclass
+class BriefingPlan:
+    """What a briefing will cover, decided before any model is asked."""
+
+    beat: Beat
+    since: datetime
+    record_ids: list[str]
+    added: int = 0
+    failed_sources: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def since_text(self) -> str:
+        return self.since.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    def nothing_new(self) -> dict[str, Any]:
+        """The one short line a beat gets when nothing is new, as briefing JSON without a story."""
+        polled = len(self.beat.sources)
+        line = f"Nothing new on {self.beat.name} since {self.since_text} ({polled} source{'s' * (polled != 1)} polled)."
+        if self.failed_sources:
+            line += " Could not read: " + "; ".join(
+                f"{f['source']} ({f['error']})" for f in self.failed_sources
+            )
+        return {
+            "kind": "briefing",
+            "story_id": None,
+            "beat": self.beat.name,
+            "status": "nothing_new",
+            "since": self.since.isoformat(),
+            "message": line,
+            "items": [],
+            "failed_sources": self.failed_sources,
+        }
+
+
+def poll(room: Newsroom, beat: Beat) -> tuple[int, list[dict[str, str]]]:
+    """Ingest each source on its own, so one dead feed never stops the others; returns (added, failed)."""
+    added = 0
+    failed: list[dict[str, str]] = []
+    for source in beat.sources:
+        try:
+            parsed = room.read_targets([source], beat=beat.name)
+            report = room.ingest_parsed(parsed)
+        except Exception as exc:  # a source must never take the briefing down with it
+            log.warning("beat %s: source %s failed: %s", beat.name, source, exc)
+            failed.append({"source": source, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        added += len(report.added)
+        errors = [p.error for p in parsed if p.error]
+        if errors and not any(p.record for p in parsed):
+            log.warning("beat %s: source %s could not be read: %s", beat.name, source, errors[0])
+            failed.append({"source": source, "error": errors[0] or "unreadable"})
+    return added, failed
+
+
+def select(room: Newsroom, beat: Beat, since: datetime, limit: int) -> list[str]:
+    """The beat's records dated since `since`, not in a published briefing, one per syndicated group.
+
+    With a query, the most relevant come first; without, the newest.
+    """
+    briefed = room.registry.briefed(beat.name)
+    fresh = [
+        r
+        for r in room.store.list_records(beat=beat.name)
+        if (r.published_at or r.ingested_at) >= since and r.id not in briefed and not r.duplicate_of
+    ]
+    if not fresh:
+        return []
+    if beat.query:
+        scores = {
+            h.record.id: h.score
+            for h in room.store.search(beat.query, k=max(50, 3 * len(fresh)), beat=beat.name)
+        }
+        fresh.sort(key=lambda r: scores.get(r.id, 0.0), reverse=True)
+    else:
+        fresh.sort(key=lambda r: r.published_at or r.ingested_at, reverse=True)
+    return [r.id for r in fresh[:limit]]
+
+
+def prepare(
+    room: Newsroom, beat: Beat, since: datetime | None = None, now: datetime | None = None
+) -> BriefingPlan:
+    now = now or datetime.now(UTC)
+    cutoff = since or now - beat.lookback
+    added, failed = poll(room, beat)
+    ids = select(room, beat, cutoff, room.settings.briefing_max_records)
+    log.info("beat %s: %d new records ingested, %d chosen since %s", beat.name, added, len(ids), cutoff)
+    return BriefingPlan(beat, cutoff, ids, added, failed)
+
+
+def payload(plan: BriefingPlan, story_id: str, requested_by: str) -> dict[str, Any]:
+    beat = plan.beat
+    return {
+        "story_id": story_id,
+        "topic": beat.query or f"what is new on the {beat.name} beat",
+        "beat": beat.name,
+        "requested_by": requested_by,
+        "kind": "briefing",
+        "record_ids": plan.record_ids,
+        "since": plan.since.isoformat(),
+        "failed_sources": plan.failed_sources,
+    }

@@ -1,0 +1,65 @@
+"""Beat briefings in Slack: `/newsroom brief <beat>` and the scheduler both post to the beat's channel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+
+from newsroom.slack.app import SlackContext, story_id_for
+from newsroom.slack.commands import failure_line, post_draft, progress_line
+
+log = logging.getLogger("newsroom.slack")
+
+
+def bot_client(ctx: SlackContext) -> WebClient:
+    token = ctx.settings.slack_bot_token.get_secret_value() if ctx.settings.slack_bot_token else None
+    return WebClient(token=token, base_url=ctx.settings.slack.api_url, timeout=30)
+
+
+def run_briefing(ctx: SlackContext, client: WebClient, beat_name: str, who: str) -> None:
+    """Poll, choose, draft and post: a parent message in the beat channel, progress and draft in its thread.
+
+    Nothing new gives one short line in the channel and no thread. `who` is a Slack mention or "schedule".
+    """
+    beat = ctx.room.beat(beat_name)
+    label = "scheduled" if who == "schedule" else f"requested by {who}"
+    try:
+        plan = ctx.room.prepare_briefing(beat_name)
+    except Exception as exc:
+        client.chat_postMessage(channel=beat.channel, text=failure_line(f"The briefing on {beat_name}", exc))
+        return
+    if not plan.record_ids:
+        client.chat_postMessage(channel=beat.channel, text=plan.nothing_new()["message"])
+        return
+    parent = client.chat_postMessage(
+        channel=beat.channel,
+        text=f"Briefing on {beat_name} ({label}): {len(plan.record_ids)} new records since {plan.since_text}",
+    )
+    thread_ts = str(parent["ts"])
+
+    def say(text: str) -> None:
+        client.chat_postMessage(channel=beat.channel, thread_ts=thread_ts, text=text)
+
+    try:
+        result = ctx.room.run_briefing(
+            plan,
+            requested_by="schedule" if who == "schedule" else f"slack:{who.strip('<@>')}",
+            story_id=story_id_for(beat.channel, thread_ts),
+            on_progress=lambda p: say(progress_line(p)),
+        )
+    except Exception as exc:
+        say(failure_line(f"The briefing on {beat_name}", exc))
+        return
+    post_draft(client, beat.channel, thread_ts, result)
+
+
+def on_schedule(ctx: SlackContext) -> Callable[[str], None]:
+    """What the scheduler runs when a beat's slot is claimed in this process."""
+    client = bot_client(ctx)
+
+    def due(beat_name: str) -> None:
+        run_briefing(ctx, client, beat_name, "schedule")
+
+    return due
