@@ -33,7 +33,7 @@ class Beat:
     lookback: timedelta
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.schedule, timezone=ZoneInfo(self.timezone))
+        return cron_trigger(self.schedule, self.timezone)
 
     def next_run(self, now: datetime) -> datetime | None:
         return self.trigger().get_next_fire_time(None, now)
@@ -44,6 +44,64 @@ class BeatsFile:
     beats: dict[str, Beat]
     errors: list[str]
     path: Path
+
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _cron_day(token: str) -> int:
+    t = token.strip().lower()
+    if t[:3] in _DAYS and len(t) >= 3:
+        return _DAYS.index(t[:3])
+    if t.isdigit() and 0 <= int(t) <= 7:
+        return int(t) % 7
+    raise ValueError(f"{token!r} is not a day of the week (0-7 or sun-sat)")
+
+
+def _days_of_week(field: str) -> str:
+    """Standard cron's day-of-week (0 or 7 = Sunday, 1 = Monday) as APScheduler 3's names.
+
+    APScheduler 3 counts 0 = Monday, so "1-5" handed over as is would run Tuesday to Saturday.
+    """
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for part in field.split(","):
+        span, _, step_text = part.partition("/")
+        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
+        if step_text and step == 1 and step_text != "1":
+            raise ValueError(f"{part!r} has a bad step")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            a, b = span.split("-", 1)
+            first, last = _cron_day(a), _cron_day(b)
+            if b.strip() == "7":
+                last = 7
+        else:
+            first = last = _cron_day(span)
+            if step_text:
+                last = 6
+        if last < first:
+            raise ValueError(f"{part!r} runs backwards")
+        days |= {d % 7 for d in range(first, last + 1, step)}
+    return ",".join(_DAYS[d] for d in sorted(days))
+
+
+def cron_trigger(schedule: str, timezone: str) -> CronTrigger:
+    """A five-field cron line with standard meaning, in the given time zone."""
+    fields = schedule.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 fields (minute hour day month weekday), got {len(fields)}")
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_days_of_week(weekday),
+        timezone=ZoneInfo(timezone),
+    )
 
 
 def parse_duration(text: str) -> timedelta:
@@ -102,7 +160,7 @@ def _beat(name: str, raw: Any, base: Path) -> tuple[Beat | None, list[str]]:
         bad("schedule", "missing; give a cron line like '0 7 * * 1-5'")
     elif tz:
         try:
-            CronTrigger.from_crontab(schedule, timezone=ZoneInfo(tz))
+            cron_trigger(schedule, tz)
         except ValueError as exc:
             bad("schedule", f"{schedule!r} is not a valid cron line ({exc})")
     lookback = timedelta(days=1)
