@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip -q --disable-pip-version-check
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: demo test lint typecheck unit bench bench-demo eval clean
+.PHONY: demo demo-brief test lint typecheck unit bench bench-demo eval clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(VENV)/.local: $(VENV)/.base
 
 demo: $(VENV)/.local
 	$(VENV)/bin/newsroom demo
+
+# A briefing on the demo beat (the bundled corpus stands in for its feeds), on the embedded model.
+demo-brief: $(VENV)/.local
+	NEWSROOM_BEATS_FILE=newsroom/demo/beats.toml $(VENV)/bin/newsroom brief ai-industry \
+		--since 2026-10-01 --json data/demo-briefing.json --md data/demo-briefing.md
 
 lint: $(VENV)/.base
 	$(VENV)/bin/ruff check newsroom agents prompts tests bench

@@ -30,7 +30,8 @@ def brief(
     try:
         plan = room.prepare_briefing(beat, cutoff)
         err.print(
-            f"Polled {len(plan.beat.sources)} sources: {plan.added} new records stored, "
+            f"Polled {len(plan.beat.sources)} source{'s' * (len(plan.beat.sources) != 1)}: "
+            f"{plan.added} new records stored, "
             f"{len(plan.record_ids)} to brief since {plan.since_text}",
             markup=False,
         )
