@@ -42,6 +42,7 @@ bench: $(VENV)/.base
 
 bench-demo: $(VENV)/.local
 	$(PY) -m bench.bench_demo
+	$(PY) -m bench.bench_brief
 
 eval: $(VENV)/.local
 	$(VENV)/bin/newsroom eval tests/packets --json docs/eval-results.json
