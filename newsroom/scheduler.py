@@ -72,8 +72,11 @@ class BeatScheduler:
         self.room.settings.data_dir.mkdir(parents=True, exist_ok=True)
         loaded = self.room.beats()
         self.errors = loaded.errors
-        for error in loaded.errors:
-            log.error("beats file: %s", error)
+        if not loaded.path.exists():
+            log.info("no beats file at %s: no briefings are scheduled", loaded.path)
+        else:
+            for error in loaded.errors:
+                log.error("beats file: %s", error)
         _fire = self.fire
         self.scheduler.start(paused=True)
         self._sync(loaded.beats)
