@@ -20,6 +20,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/verify.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai", "langgraph"},
     "newsroom/graph.py": {"slack_bolt", "slack_sdk", "chromadb"},
     "newsroom/service.py": {"slack_bolt", "slack_sdk"},
+    "newsroom/beats.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents", "httpx"},
+    "newsroom/briefing.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
+    "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/slack/": {"agents", "chromadb", "langgraph"},
     "agents/": {"os", "slack_bolt", "slack_sdk", "chromadb", "httpx"},
 }
