@@ -20,6 +20,8 @@ class FakeSlack:
     calls: list[dict[str, Any]] = field(default_factory=list)
     group_members: list[str] = field(default_factory=list)
     socket_url: str = ""
+    outside: set[str] = field(default_factory=set)
+    """Channels the bot is not in: posting there answers not_in_channel, as Slack does."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -49,6 +51,8 @@ class FakeSlack:
         return [str(b.get("text", "")) for b in self.of(method)]
 
     def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "chat.postMessage" and body.get("channel") in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": body.get("channel"), "ts": ts}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from newsroom.slack.app import SlackContext, story_id_for
 from newsroom.slack.commands import failure_line, post_draft, progress_line
@@ -18,41 +20,58 @@ def bot_client(ctx: SlackContext) -> WebClient:
     return WebClient(token=token, base_url=ctx.settings.slack.api_url, timeout=30)
 
 
-def run_briefing(ctx: SlackContext, client: WebClient, beat_name: str, who: str) -> None:
+def run_briefing(
+    ctx: SlackContext, client: WebClient, beat_name: str, who: str, respond: Respond | None = None
+) -> None:
     """Poll, choose, draft and post: a parent message in the beat channel, progress and draft in its thread.
 
-    Nothing new gives one short line in the channel and no thread. `who` is a Slack mention or "schedule".
+    Nothing new gives one short line in the channel and no thread. `who` is a Slack mention or "schedule";
+    `respond` tells the editor who asked when the beat's channel cannot be posted in.
     """
     beat = ctx.room.beat(beat_name)
+    try:
+        _run(ctx, client, beat_name, beat.channel, who)
+    except SlackApiError as exc:
+        line = (
+            f"The briefing on {beat_name} could not be posted in <#{beat.channel}> "
+            f"({exc.response.get('error', 'Slack refused it')}). Invite the bot to that channel "
+            "(`/invite @newsroom`) or fix the beat's channel in the beats file, then try again."
+        )
+        log.error("%s", line)
+        if respond is not None:
+            respond(text=line, response_type="ephemeral")
+
+
+def _run(ctx: SlackContext, client: WebClient, beat_name: str, channel: str, who: str) -> None:
     label = "scheduled" if who == "schedule" else f"requested by {who}"
     try:
         plan = ctx.room.prepare_briefing(beat_name)
     except Exception as exc:
-        client.chat_postMessage(channel=beat.channel, text=failure_line(f"The briefing on {beat_name}", exc))
+        client.chat_postMessage(channel=channel, text=failure_line(f"The briefing on {beat_name}", exc))
         return
     if not plan.record_ids:
-        client.chat_postMessage(channel=beat.channel, text=plan.nothing_new()["message"])
+        client.chat_postMessage(channel=channel, text=plan.nothing_new()["message"])
         return
     parent = client.chat_postMessage(
-        channel=beat.channel,
+        channel=channel,
         text=f"Briefing on {beat_name} ({label}): {len(plan.record_ids)} new records since {plan.since_text}",
     )
     thread_ts = str(parent["ts"])
 
     def say(text: str) -> None:
-        client.chat_postMessage(channel=beat.channel, thread_ts=thread_ts, text=text)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
 
     try:
         result = ctx.room.run_briefing(
             plan,
             requested_by="schedule" if who == "schedule" else f"slack:{who.strip('<@>')}",
-            story_id=story_id_for(beat.channel, thread_ts),
+            story_id=story_id_for(channel, thread_ts),
             on_progress=lambda p: say(progress_line(p)),
         )
     except Exception as exc:
         say(failure_line(f"The briefing on {beat_name}", exc))
         return
-    post_draft(client, beat.channel, thread_ts, result)
+    post_draft(client, channel, thread_ts, result)
 
 
 def on_schedule(ctx: SlackContext) -> Callable[[str], None]:

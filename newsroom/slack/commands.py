@@ -94,7 +94,7 @@ def register(app: App, ctx: SlackContext) -> None:
             if first_delivery(body):
                 from newsroom.slack.briefs import run_briefing
 
-                ctx.background(run_briefing, ctx, client, beat.name, f"<@{body['user_id']}>")
+                ctx.background(run_briefing, ctx, client, beat.name, f"<@{body['user_id']}>", respond)
         elif sub == "brief":
             names = ", ".join(sorted(ctx.room.beats().beats)) or "none configured"
             ack(text=f"Say which beat: `/newsroom brief <beat>` (beats: {names}).")

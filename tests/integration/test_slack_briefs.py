@@ -115,3 +115,13 @@ def test_brief_without_a_known_beat_says_which_beats_there_are(bot: Bot) -> None
     )
     assert "no beat 'sports'" in said(post(bot.url, command("brief sports", trigger="T-9")))
     assert bot.slack.of("chat.postMessage") == []
+
+
+def test_a_beat_channel_the_bot_is_not_in_is_explained_to_the_editor(bot: Bot) -> None:
+    bot.slack.outside.add(BEAT_CHANNEL)
+    post(bot.url, command("brief ai-industry", respond_to=bot.slack.response_url("brief")))
+    reply = bot.slack.wait_for("/respond/brief")
+    assert reply and reply[0]["response_type"] == "ephemeral"
+    assert reply[0]["text"].startswith(
+        f"The briefing on ai-industry could not be posted in <#{BEAT_CHANNEL}> (not_in_channel). Invite the bot"
+    )
