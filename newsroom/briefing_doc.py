@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.explainer import _cites, explainer_json, methodology, sources_json, to_markdown
+from newsroom.explainer import _cites, checks, checks_markdown, envelope, explainer_json, to_markdown
 
 
 def briefing_json(state: dict[str, Any]) -> dict[str, Any]:
@@ -12,25 +12,13 @@ def briefing_json(state: dict[str, Any]) -> dict[str, Any]:
     draft = state.get("draft") or {}
     return {
         "kind": "briefing",
-        "story_id": state.get("story_id"),
-        "beat": state.get("beat"),
-        "topic": state.get("topic"),
+        **envelope(state),
         "since": state.get("since"),
-        "requested_by": state.get("requested_by"),
-        "status": state.get("status", "revising"),
-        "draft_version": state.get("draft_version", 0),
         "headline": draft.get("headline", ""),
         "items": draft.get("items", []),
         "what_to_watch": draft.get("what_to_watch", []),
-        "claims": state.get("claims", []),
-        "conflicts": state.get("conflicts", []),
-        "flagged": state.get("flagged", []),
-        "sources": sources_json(state),
+        **checks(state),
         "failed_sources": state.get("failed_sources", []),
-        "audit": state.get("audit") or {"passed": False, "problems": ["not audited yet"]},
-        "methodology": methodology(state),
-        "history": state.get("history", []),
-        "published": state.get("published", {}),
     }
 
 
@@ -51,20 +39,7 @@ def briefing_markdown(b: dict[str, Any]) -> str:
     if b.get("what_to_watch"):
         lines += ["", "## What to watch", ""]
         lines += [f"- {w['text']}{_cites(w['citations'])}" for w in b["what_to_watch"]]
-    if b["conflicts"]:
-        lines += ["", "## Where the sources disagree", ""]
-        for c in b["conflicts"]:
-            sides = "; ".join(f"{v['value']}{_cites(v['citations'])}" for v in c["values"])
-            lines.append(
-                f"- **{c['subject']}**: {sides}" + (f" — {c['resolution']}" if c.get("resolution") else "")
-            )
-    if not b["audit"].get("passed"):
-        lines += ["", "## Citation audit problems", ""] + [f"- {p}" for p in b["audit"].get("problems", [])]
-    lines += ["", "## Sources", ""]
-    for s in b["sources"]:
-        date = (s.get("published_at") or "undated")[:10]
-        title = f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]
-        lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
+    lines += ["", *checks_markdown(b)]
     if b.get("failed_sources"):
         lines += ["", "Sources that could not be read this time: "]
         lines += [f"- {f['source']}: {f['error']}" for f in b["failed_sources"]]

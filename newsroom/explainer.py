@@ -7,6 +7,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from newsroom.verify import shows_both_sides
+
 MAX_BRIEFING_ITEMS = 8
 
 
@@ -44,9 +46,8 @@ def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
-    """The explainer JSON contract (what `--json` writes and what is published)."""
-    draft = state.get("draft") or {}
+def envelope(state: dict[str, Any]) -> dict[str, Any]:
+    """What every story's JSON starts with: who asked for what, and where it stands."""
     return {
         "story_id": state.get("story_id"),
         "topic": state.get("topic"),
@@ -54,11 +55,12 @@ def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
         "requested_by": state.get("requested_by"),
         "status": state.get("status", "revising"),
         "draft_version": state.get("draft_version", 0),
-        "headline": draft.get("headline", ""),
-        "dek": draft.get("dek", ""),
-        "story_so_far": draft.get("story_so_far", []),
-        "sections": draft.get("sections", []),
-        "faq": draft.get("faq", []),
+    }
+
+
+def checks(state: dict[str, Any]) -> dict[str, Any]:
+    """What every story's JSON ends with: the fact-check, sources, audit, methodology and decisions."""
+    return {
         "claims": state.get("claims", []),
         "conflicts": state.get("conflicts", []),
         "flagged": state.get("flagged", []),
@@ -67,6 +69,20 @@ def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
         "methodology": methodology(state),
         "history": state.get("history", []),
         "published": state.get("published", {}),
+    }
+
+
+def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
+    """The explainer JSON contract (what `--json` writes and what is published)."""
+    draft = state.get("draft") or {}
+    return {
+        **envelope(state),
+        "headline": draft.get("headline", ""),
+        "dek": draft.get("dek", ""),
+        "story_so_far": draft.get("story_so_far", []),
+        "sections": draft.get("sections", []),
+        "faq": draft.get("faq", []),
+        **checks(state),
     }
 
 
@@ -86,6 +102,26 @@ def to_markdown(ex: dict[str, Any]) -> str:
         lines += ["## Questions and answers", ""]
         for qa in ex["faq"]:
             lines += [f"**{qa['question']}**", "", f"{qa['answer']}{_cites(qa['citations'])}", ""]
+    lines += checks_markdown(ex)
+    m = ex["methodology"]
+    lines += [
+        "",
+        "## Methodology",
+        "",
+        f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
+        f"{m['model_calls']} model calls. Models: "
+        + ", ".join(f"{r}: {n}" for r, n in m["models"].items())
+        + ". Prompts: "
+        + ", ".join(m["prompts"].values())
+        + ". Every number and date was checked against the sources it cites; conflicts were found by "
+        "comparing the values sources state. Approved by a human editor before publication.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def checks_markdown(ex: dict[str, Any]) -> list[str]:
+    """Disagreements, flagged records, audit problems and sources: the same for every kind of story."""
+    lines: list[str] = []
     if ex["conflicts"]:
         lines += ["## Where the sources disagree", ""]
         for c in ex["conflicts"]:
@@ -105,20 +141,7 @@ def to_markdown(ex: dict[str, Any]) -> str:
         date = (s.get("published_at") or "undated")[:10]
         title = f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]
         lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
-    m = ex["methodology"]
-    lines += [
-        "",
-        "## Methodology",
-        "",
-        f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls. Models: "
-        + ", ".join(f"{r}: {n}" for r, n in m["models"].items())
-        + ". Prompts: "
-        + ", ".join(m["prompts"].values())
-        + ". Every number and date was checked against the sources it cites; conflicts were found by "
-        "comparing the values sources state. Approved by a human editor before publication.",
-    ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def to_html(ex: dict[str, Any], markdown: str | None = None) -> str:
@@ -148,11 +171,9 @@ def complete_draft(
     faq = list(draft.get("faq", []))
     added: list[str] = []
     for c in conflicts:
-        sides = [set(v["citations"]) for v in c["values"]]
         if any(
-            sum(1 for side in sides if side & set(item.get("citations", []))) >= 2
-            for key in ("faq", "sections", "story_so_far")
-            for item in (faq if key == "faq" else draft.get(key, []))
+            shows_both_sides(c, item.get("citations", []))
+            for item in [*faq, *draft.get("sections", []), *draft.get("story_so_far", [])]
         ):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
@@ -174,8 +195,7 @@ def _complete_briefing(
     items = list(draft.get("items", []))
     added: list[str] = []
     for c in conflicts:
-        sides = [set(v["citations"]) for v in c["values"]]
-        if any(sum(1 for side in sides if side & set(it.get("citations", []))) >= 2 for it in items):
+        if any(shows_both_sides(c, it.get("citations", [])) for it in items):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
         values = "; ".join(_side(v, outlets) for v in c["values"])

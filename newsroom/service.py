@@ -216,10 +216,10 @@ class Newsroom:
         raise StoryError(f"There is no beat {name!r} in {loaded.path}; known beats: {known}{extra}.")
 
     def prepare_briefing(
-        self, beat: str, since: datetime | None = None, now: datetime | None = None
+        self, beat: str | Beat, since: datetime | None = None, now: datetime | None = None
     ) -> BriefingPlan:
         """Poll the beat's sources, ingest what is new, and choose the records a briefing would cover."""
-        return briefing.prepare(self, self.beat(beat), since, now)
+        return briefing.prepare(self, beat if isinstance(beat, Beat) else self.beat(beat), since, now)
 
     def run_briefing(
         self,

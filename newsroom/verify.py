@@ -283,14 +283,18 @@ def audit_draft(
     for c in conflicts:
         if c.get("resolution"):
             continue
-        sides = [set(v.get("citations", [])) for v in c.get("values", [])]
-        shown = any(sum(1 for side in sides if side & set(cites or [])) >= 2 for _, _, cites in _units(draft))
-        if not shown:
+        if not any(shows_both_sides(c, cites or []) for _, _, cites in _units(draft)):
             problems.append(
                 f"the disagreement about {c['subject']} is not shown with both sides cited "
                 f"({'; '.join(v['value'] + ' ' + str(v['citations']) for v in c['values'])})"
             )
     return {"passed": not problems, "problems": problems}
+
+
+def shows_both_sides(conflict: dict[str, Any], citations: Iterable[int]) -> bool:
+    """True when `citations` cite at least two sides of the disagreement."""
+    cited = set(citations)
+    return sum(1 for v in conflict.get("values", []) if cited & set(v.get("citations", []))) >= 2
 
 
 def repair_citations(

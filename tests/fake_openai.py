@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,11 +34,16 @@ class FakeOpenAI:
     answers: list[tuple[int, dict[str, Any]]]
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
+    responder: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]] | None = None
+    """Answers every request from its body (instead of playing the queue)."""
 
 
 @contextmanager
-def fake_openai(answers: list[tuple[int, dict[str, Any]]]) -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI(list(answers))
+def fake_openai(
+    answers: list[tuple[int, dict[str, Any]]],
+    responder: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]] | None = None,
+) -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(list(answers), responder=responder)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -48,7 +53,10 @@ def fake_openai(answers: list[tuple[int, dict[str, Any]]]) -> Iterator[FakeOpenA
                 fake.requests.append(
                     {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
                 )
-                status, payload = fake.answers.pop(0) if fake.answers else error(500)
+                if fake.responder is not None:
+                    status, payload = fake.responder(body)
+                else:
+                    status, payload = fake.answers.pop(0) if fake.answers else error(500)
             raw = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -99,26 +107,5 @@ def story_answer(body: dict[str, Any]) -> dict[str, Any]:
 @contextmanager
 def story_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A whole OpenAI-compatible endpoint on 127.0.0.1 that drafts any story; yields (base_url, calls)."""
-    seen: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            seen.append({"auth": self.headers.get("Authorization"), "body": body})
-            raw = json.dumps(completion(json.dumps(story_answer(body)))[1]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with fake_openai([], responder=lambda body: completion(json.dumps(story_answer(body)))) as fake:
+        yield fake.url, fake.requests

@@ -9,6 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from newsroom.beats import Beat
 from newsroom.slack.app import SlackContext, story_id_for
 from newsroom.slack.commands import failure_line, post_draft, progress_line
 
@@ -30,7 +31,7 @@ def run_briefing(
     """
     beat = ctx.room.beat(beat_name)
     try:
-        _run(ctx, client, beat_name, beat.channel, who)
+        _run(ctx, client, beat, who)
     except SlackApiError as exc:
         line = (
             f"The briefing on {beat_name} could not be posted in <#{beat.channel}> "
@@ -42,10 +43,11 @@ def run_briefing(
             respond(text=line, response_type="ephemeral")
 
 
-def _run(ctx: SlackContext, client: WebClient, beat_name: str, channel: str, who: str) -> None:
+def _run(ctx: SlackContext, client: WebClient, beat: Beat, who: str) -> None:
+    beat_name, channel = beat.name, beat.channel
     label = "scheduled" if who == "schedule" else f"requested by {who}"
     try:
-        plan = ctx.room.prepare_briefing(beat_name)
+        plan = ctx.room.prepare_briefing(beat)
     except Exception as exc:
         client.chat_postMessage(channel=channel, text=failure_line(f"The briefing on {beat_name}", exc))
         return

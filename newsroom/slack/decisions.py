@@ -51,16 +51,25 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel, message_ts = _where(body)
+    def editors_target(
+        client: WebClient, action: dict[str, Any], channel: str, user: str
+    ) -> tuple[str, int] | None:
+        """The draft a button is for, when an editor clicked it; anyone else is told why not (None)."""
         target = _value(action)
         if target is None:
             _tell(
                 client, channel, user, "That button does not belong to a newsroom draft; nothing was changed."
             )
-            return
+            return None
         if not ctx.may_decide(client, user):
             _tell(client, channel, user, NOT_AN_EDITOR)
+            return None
+        return target
+
+    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel, message_ts = _where(body)
+        target = editors_target(client, action, channel, user)
+        if target is None:
             return
         story_id, version = target
         decision = "approve" if action["action_id"] == APPROVE else "reject"
@@ -86,14 +95,8 @@ def register(app: App, ctx: SlackContext) -> None:
     def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()  # then open the modal at once: its trigger expires 3 s after the click
         user, channel, message_ts = _where(body)
-        target = _value(action)
+        target = editors_target(client, action, channel, user)
         if target is None:
-            _tell(
-                client, channel, user, "That button does not belong to a newsroom draft; nothing was changed."
-            )
-            return
-        if not ctx.may_decide(client, user):
-            _tell(client, channel, user, NOT_AN_EDITOR)
             return
         story_id, version = target
         try:
