@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from newsroom.deps import Deps
+from newsroom.readings import SENTENCES, pair_values, party_readings, value_readings
 from newsroom.records import normalize_text
 from newsroom.schemas import RecordFacts
 from newsroom.state import StoryState
@@ -26,12 +27,11 @@ from newsroom.verify import (
 from prompts import load_prompt
 
 PROMPT = "factcheck.v1"
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _NEGATED = re.compile(r"\b(?:not|no longer|never|neither|nor|without|denied|denies)\b|n't\b", re.I)
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCES.split(text) if s.strip()]
+    return [s.strip() for s in SENTENCES.split(text) if s.strip()]
 
 
 def _value_in(value: str, sentence: str) -> bool:
@@ -63,26 +63,35 @@ def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     return out
 
 
-def _code_facts(source: dict[str, Any]) -> list[Fact]:
-    """Every sentence stating a number, amount, percentage or date, as facts code can compare.
-
-    The subject is the sentence with all its values masked, keyed by the value's kind, its position among
-    values of that kind, and how many there are: "from 92% to 35%" lines up with "from 92% to 25%".
-    """
-    facts = []
-    for sentence in _SENTENCES.split(source["text"]):
-        mentions = [m for m in extract_mentions(sentence) if m.kind != "year"]
-        masked = sentence
-        for m in mentions:
-            masked = masked.replace(m.text.strip(), "<value>", 1)
-        for kind in {m.kind for m in mentions}:
-            same = [m for m in mentions if m.kind == kind]
-            for slot, m in enumerate(same):
-                key = f"{kind}:{slot}/{len(same)}"
-                facts.append(
-                    Fact(source["n"], f"{key}|{masked}", m.text.strip(), sentence.strip(), origin="code")
-                )
-    return facts
+def _code_facts(
+    sources: list[dict[str, Any]], topic_words: frozenset[str], deps: Deps
+) -> tuple[list[Fact], set[tuple[int, int]]]:
+    """What code reads from every source — values with their context, named parties with their roles — as
+    facts, and the pairs of them that are about the same thing (see newsroom/readings.py)."""
+    values = [r for s in sources for r in value_readings(s["n"], s["text"])]
+    facts = [
+        Fact(r.n, f"{r.mention.kind}|{r.masked}", r.mention.text.strip(), r.sentence, origin="code")
+        for r in values
+    ]
+    pairs = pair_values(values, deps.embed)
+    party = [r for s in sources for r in party_readings(s["n"], s["text"], topic_words)]
+    if party:
+        sims = deps.embed([r.masked for r in party])
+        sims = sims @ sims.T
+        best: dict[tuple[int, int], int] = {}
+        for i, a in enumerate(party):
+            for j, b in enumerate(party):
+                if a.n != b.n and a.role == b.role and sims[i, j] >= deps.party_similarity:
+                    k = best.get((i, b.n))
+                    if k is None or sims[i, j] > sims[i, k]:
+                        best[(i, b.n)] = j
+        offset = len(facts)
+        pairs |= {(offset + i, offset + j) for (i, n), j in best.items() if best.get((j, party[i].n)) == i}
+        facts += [
+            Fact(r.n, f"role:{r.role}|{r.masked}", " and ".join(r.names), r.sentence, origin="code")
+            for r in party
+        ]
+    return facts, pairs
 
 
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
@@ -99,7 +108,8 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
             verified.append(f)
         else:
             unsupported.append(f)
-    code = [f for s in sources for f in _code_facts(s)]
+    topic_words = frozenset(re.findall(r"[\w'.&-]+", state["topic"].casefold()))
+    code, code_pairs = _code_facts(sources, topic_words, deps)
     # The model's subject labels decide only which *named parties* are compared: on the embedded model they
     # were often wrong for numbers (a valuation labelled "amount raised"), so numbers are compared by code,
     # by the sentences that state them.
@@ -108,10 +118,12 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         f
         for f in verified
         if (typed_value(f.value) or ("",))[0] == "parties" and not _NEGATED.search(f.quote)
-    ] + code
-    subjects = [f.subject.split("|", 1)[-1] for f in facts]
-    vecs = deps.embed(subjects) if facts else np.zeros((0, 1))
-    sims = vecs @ vecs.T if len(facts) else np.zeros((0, 0))
+    ]
+    model_count = len(facts)
+    facts += code
+    # only the model's subject labels need comparing by meaning; code facts come paired
+    vecs = deps.embed([f.subject for f in facts[:model_count]]) if model_count else np.zeros((0, 1))
+    sims = vecs @ vecs.T if model_count else np.zeros((0, 0))
 
     topic_words = subject_words(state["topic"])
     words = [subject_words(f.subject, topic_words) if f.origin == "model" else frozenset() for f in facts]
@@ -121,18 +133,16 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         if a.n == b.n or a.origin != b.origin:
             return False
         if a.origin == "code":
-            return (
-                a.subject.split("|", 1)[0] == b.subject.split("|", 1)[0]
-                and sims[i, j] >= deps.sentence_similarity
-            )
+            return (i - model_count, j - model_count) in code_pairs or (
+                j - model_count,
+                i - model_count,
+            ) in code_pairs
         # Same content words once the story's own words are set aside ("investors in DeepSeek" ~
         # "investors in the round"), or close in meaning ("backers" ~ "investors").
         return subject_overlap(words[i], words[j]) >= 0.5 or bool(sims[i, j] >= deps.subject_similarity)
 
     # Names in the editor's topic are the story's subject, never one of its parties.
-    conflicts = find_conflicts(
-        facts, same_subject, by_n, exclude=frozenset(re.findall(r"[\w'.&-]+", state["topic"].casefold()))
-    )
+    conflicts = find_conflicts(facts, same_subject, by_n, exclude=topic_words)
     in_conflict = {
         (facts[i].n, facts[i].subject, facts[i].value) for c in conflicts for i in c.pop("members")
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsroom.deps import Deps
@@ -11,6 +12,40 @@ from newsroom.store import SearchHit
 from prompts import load_prompt
 
 PROMPT = "research.v1"
+
+
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "on",
+        "in",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "with",
+        "about",
+        "from",
+        "by",
+        "what",
+        "who",
+        "how",
+        "why",
+        "is",
+        "are",
+        "was",
+    ]
+)
+
+
+def _stems(text: str) -> frozenset[str]:
+    """Crude stems of a text's words ("closing" ~ "close", "Halvorsen's" ~ "Halvorsen")."""
+    words = (w.removesuffix("'s") for w in re.findall(r"[a-z][\w'-]+", text.casefold()))
+    return frozenset(w[:4] for w in words if w not in _STOP and len(w) > 2)
 
 
 def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]:
@@ -71,7 +106,14 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     # Relevance is judged against the editor's topic; sub-questions only widen recall.
     top = max(topic_scores.values(), default=max(s for s, _ in best.values()))
     floor = max(deps.min_relevance, top * deps.relative_relevance)
-    kept = [hit for rid, (_, hit) in best.items() if topic_scores.get(rid, 0.0) >= floor]
+    words = _stems(state["topic"])
+    kept = [
+        hit
+        for rid, (_, hit) in best.items()
+        if topic_scores.get(rid, 0.0) >= floor
+        # a record naming the story in two of the topic's own words is kept on a lower, absolute floor
+        or (topic_scores.get(rid, 0.0) >= deps.named_relevance and len(words & _stems(hit.record.text)) >= 2)
+    ]
     kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
     kept = kept[: deps.max_sources]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))

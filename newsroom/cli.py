@@ -293,7 +293,7 @@ def serve(
         scheduler.shutdown()
 
 
-from newsroom import cli_beats  # noqa: E402,F401  (registers `brief` and `beats`)
+from newsroom import cli_beats, cli_eval  # noqa: E402,F401  (register `brief`, `beats`, `eval`)
 
 
 def main() -> None:

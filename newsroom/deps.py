@@ -24,11 +24,12 @@ class Deps:
     max_sources: int = 12
     min_relevance: float = 0.40
     relative_relevance: float = 0.70
+    named_relevance: float = 0.45  # the floor for a record that names the topic in two of its words
     audit_max_rounds: int = 2
     fact_workers: int = 2
     model_fact_sources: int = 8  # the most relevant sources get model extraction; every source gets code
     subject_similarity: float = 0.75
-    sentence_similarity: float = 0.75
+    party_similarity: float = 0.20  # how alike the words around two parties given one role must read
     source_chars: int = 1500
     writer_source_chars: int = (
         700  # the writer also gets the checked facts; shorter sources keep prompts small

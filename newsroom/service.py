@@ -99,7 +99,8 @@ class Newsroom:
         return Registry(self.settings.checkpoint_path)
 
     @cached_property
-    def graph(self) -> Any:
+    def deps(self) -> Deps:
+        """What every agent is handed: the model, the store, the embedder and the publisher."""
         from newsroom.embedding import embed
 
         files = file_publisher(self.settings.published_dir)
@@ -114,14 +115,17 @@ class Newsroom:
                 out.update(extra(explainer))
             return out
 
-        deps = Deps(
+        return Deps(
             model=self.model,
             store=self.store,
             embed=embed,
             publish=publish,
             audit_max_rounds=self.settings.audit_max_rounds,
         )
-        return build_graph(deps, open_checkpointer(self.settings.checkpoint_path))
+
+    @cached_property
+    def graph(self) -> Any:
+        return build_graph(self.deps, open_checkpointer(self.settings.checkpoint_path))
 
     # -- records ---------------------------------------------------------------------------------
 

@@ -202,7 +202,7 @@ class Source:
     published_at: datetime | None
 
 
-def _units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]:
+def units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]:
     yield "headline", str(draft.get("headline", "")), None
     yield "dek", str(draft.get("dek", "")), None
     for i, ev in enumerate(draft.get("story_so_far", []), 1):
@@ -252,28 +252,20 @@ def audit_draft(
     must cite a record naming it, so "Tencent and CATL, according to [8]" fails when [8] says Alibaba.
     """
     by_n = {s.n: s for s in sources}
-    mentions = {s.n: extract_mentions(s.text) for s in sources}
     problems: list[str] = []
     proper = {n for n in names if _proper(n, sources)}
-    cited_anywhere: set[int] = set()
-    for name, _text, cites in _units(draft):
+    for name, _text, cites in units(draft):
         if cites is not None:
             bad = [c for c in cites if c not in by_n]
             if bad:
                 problems.append(f"{name} cites {bad}, which are not in the source list")
             if not cites:
                 problems.append(f"{name} cites no source")
-            cited_anywhere.update(c for c in cites if c in by_n)
-    for name, text, cites in _units(draft):
-        pool = [c for c in (cites if cites is not None else sorted(cited_anywhere)) if c in by_n]
-        for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
-            if not any(_supported_by(m, mentions[c], by_n[c].published_at) for c in pool):
-                where = f"its cited sources {pool}" if cites is not None else "any cited source"
-                found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)]
-                hint = f" (it is in {found})" if found else " (it is in no source)"
-                problems.append(f"{name}: “{m.display()}” does not appear in {where}{hint}")
+    problems += unsupported_values(draft, sources)
+    for name, text, cites in units(draft):
         if cites is None:
             continue
+        pool = [c for c in cites if c in by_n]
         for party in sorted(proper):
             written = _named(party, _CITATION_MARK.sub(" ", text))
             if written and not any(_named(party, by_n[c].text) for c in pool):
@@ -283,12 +275,32 @@ def audit_draft(
     for c in conflicts:
         if c.get("resolution"):
             continue
-        if not any(shows_both_sides(c, cites or []) for _, _, cites in _units(draft)):
+        if not any(shows_both_sides(c, cites or []) for _, _, cites in units(draft)):
             problems.append(
                 f"the disagreement about {c['subject']} is not shown with both sides cited "
                 f"({'; '.join(v['value'] + ' ' + str(v['citations']) for v in c['values'])})"
             )
     return {"passed": not problems, "problems": problems}
+
+
+def unsupported_values(draft: dict[str, Any], sources: list[Source]) -> list[str]:
+    """Each number, date or amount in a unit that none of the unit's cited records states, as a sentence.
+
+    Units without citations (headline, dek) are checked against every record the draft cites anywhere.
+    """
+    by_n = {s.n: s for s in sources}
+    mentions = {s.n: extract_mentions(s.text) for s in sources}
+    cited_anywhere = sorted({c for _, _, cites in units(draft) for c in cites or [] if c in by_n})
+    problems = []
+    for name, text, cites in units(draft):
+        pool = [c for c in (cites if cites is not None else cited_anywhere) if c in by_n]
+        for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
+            if not any(_supported_by(m, mentions[c], by_n[c].published_at) for c in pool):
+                where = f"its cited sources {pool}" if cites is not None else "any cited source"
+                found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)]
+                hint = f" (it is in {found})" if found else " (it is in no source)"
+                problems.append(f"{name}: “{m.display()}” does not appear in {where}{hint}")
+    return problems
 
 
 def shows_both_sides(conflict: dict[str, Any], citations: Iterable[int]) -> bool:
@@ -424,8 +436,41 @@ def is_correction(text: str) -> bool:
 
 
 def retracted_values(text: str) -> list[str]:
-    """In a correction, the values it says were wrong ('..., not 25%')."""
+    """In a correction, the values and names it says were wrong ('..., not 25%', '..., not Alibaba')."""
     return [m.group("v").strip() for m in _RETRACTED.finditer(text)]
+
+
+_ERROR_CUE = re.compile(
+    r"\bincorrectly\b|\bmisstated\b|\berroneously\b|\bwrongly\b|\bmistakenly\b|\bin error\b"
+    r"|\ban? (?:earlier|previous|original) version\b|\b(?:previously|originally|first) (?:said|stated|reported|gave)\b",
+    re.I,
+)
+
+
+def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
+    """A correction's values as (sentence number, mention, withdrawn?): withdrawn are those after 'not', and
+    those in a sentence about the error ("An earlier version gave the score as 3-2.")."""
+    out = []
+    for i, sentence in enumerate(_SPLIT_SENTENCES.split(text)):
+        error = bool(_ERROR_CUE.search(sentence))
+        for m in extract_mentions(sentence):
+            if m.kind != "year":
+                out.append((i, m, error or bool(re.search(r"\bnot\s*$", sentence[: m.start]))))
+    return out
+
+
+def retracted_mentions(text: str) -> list[Mention]:
+    """The values a correction withdraws (see `correction_readings`)."""
+    return [m for _, m, withdrawn in correction_readings(text) if withdrawn]
+
+
+def _corrected_to(wrong: Mention, at: int, readings: list[tuple[int, Mention, bool]]) -> Mention | None:
+    """The value a correction puts in place of `wrong`: stated in the same sentence ("35%, not 25%"), else
+    in a later one ("... gave the score as 3-2. Riverton won 3-1")."""
+    for i, m, withdrawn in sorted(readings, key=lambda r: (r[0] != at, r[0] < at, r[0])):
+        if not withdrawn and m.kind == wrong.kind and values_differ(m.kind, m, wrong) and i >= at:
+            return m
+    return None
 
 
 @dataclass
@@ -521,8 +566,13 @@ def _resolve_by_correction(
         text = str(src.get("text", ""))
         if not is_correction(text):
             continue
-        wrong = [w[1] for w in (typed_value(v) for v in retracted_values(text)) if w and w[0] == kind]
-        stated = [m for m in extract_mentions(text)] if kind != "parties" else [parties(text)]
+        if kind == "parties":
+            wrong = [w[1] for w in (typed_value(v) for v in retracted_values(text)) if w and w[0] == kind]
+            stated: list[Any] = [parties(text)]
+        else:
+            readings = correction_readings(text)
+            wrong = [m for _, m, withdrawn in readings if withdrawn and m.kind == kind]
+            stated = [m for _, m, withdrawn in readings if not withdrawn]
 
         def retracted(value: Any, wrong: list[Any] = wrong) -> bool:
             return any(not values_differ(kind, value, w) for w in wrong)
@@ -693,43 +743,37 @@ def correction_conflicts(
         text = str(src.get("text", ""))
         if n in covered or not is_correction(text):
             continue
-        for sentence in _SPLIT_SENTENCES.split(text):
-            wrong = [typed_value(v) for v in retracted_values(sentence)]
-            for w in (w for w in wrong if w and w[0] != "parties"):
-                right = [
-                    m
-                    for m in extract_mentions(sentence)
-                    if m.kind == w[1].kind and values_differ(w[0], m, w[1])
-                ]
-                if not right:
-                    continue
-                earlier = [
-                    m
-                    for m, s in sorted(sources.items())
-                    if m != n
-                    and (s.get("published_at") or "") <= (src.get("published_at") or "~")
-                    and any(
-                        x.kind == w[1].kind and not values_differ(w[0], x, w[1])
-                        for x in extract_mentions(s["text"])
-                    )
-                ]
-                if not earlier:
-                    continue
-                wrong_label, right_label = w[1].display(), right[0].display()
-                outlet = src.get("outlet") or f"source [{n}]"
-                title = re.sub(r"^\s*correction:?\s*", "", str(src.get("title") or ""), flags=re.I)
-                out.append(
-                    {
-                        "subject": title or sentence[:80],
-                        "kind": w[0],
-                        "values": [
-                            {"value": wrong_label, "citations": earlier},
-                            {"value": right_label, "citations": [n]},
-                        ],
-                        "resolution": f"Corrected: {outlet} [{n}] corrected the earlier report of {wrong_label} to "
-                        f"{right_label}; {right_label} is the value to use.",
-                        "resolved_value": right_label,
-                        "corrected_by": n,
-                    }
+        readings = correction_readings(text)
+        for at, wrong, withdrawn in readings:
+            right = _corrected_to(wrong, at, readings) if withdrawn else None
+            earlier = [
+                m
+                for m, s in sorted(sources.items())
+                if m != n
+                and (s.get("published_at") or "") <= (src.get("published_at") or "~")
+                and any(
+                    x.kind == wrong.kind and not values_differ(wrong.kind, x, wrong)
+                    for x in extract_mentions(s["text"])
                 )
+            ]
+            if right is None or not earlier:
+                continue
+            wrong_label, right_label = wrong.display(), right.display()
+            outlet = src.get("outlet") or f"source [{n}]"
+            title = re.sub(r"^\s*correction:?\s*", "", str(src.get("title") or ""), flags=re.I)
+            out.append(
+                {
+                    "subject": title or f"the value {outlet} corrected",
+                    "kind": wrong.kind,
+                    "values": [
+                        {"value": wrong_label, "citations": earlier},
+                        {"value": right_label, "citations": [n]},
+                    ],
+                    "resolution": f"Corrected: {outlet} [{n}] corrected the earlier report of {wrong_label} to "
+                    f"{right_label}; {right_label} is the value to use.",
+                    "resolved_value": right_label,
+                    "corrected_by": n,
+                }
+            )
+            break  # one correction, one superseded value
     return out

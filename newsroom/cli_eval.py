@@ -1,0 +1,80 @@
+"""`newsroom eval`: score the newsroom on labelled story packets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from newsroom.cli import _fail, _newsroom, app, err, out
+from newsroom.eval_report import details, rows, to_json, to_markdown
+from newsroom.eval_score import TopicScore
+from newsroom.evaluation import run_eval
+from newsroom.llm import ModelError
+from newsroom.packets import PacketError, load_packets
+
+
+def _story_line(s: TopicScore) -> None:
+    if s.error:
+        err.print(f"  {s.packet}: failed: {s.error}", markup=False, highlight=False)
+        return
+    err.print(
+        f"  {s.packet}: conflicts {s.found}/{s.planted} found, {s.reported - s.correct} not planted; "
+        f"corrections {s.corrections_ok}/{s.corrections}; {s.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("eval")
+def eval_(
+    packets_dir: Annotated[Path, typer.Argument(help="A packet folder, or a folder of packet folders.")],
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write every figure as JSON here.")] = None,
+    md_file: Annotated[
+        Path | None, typer.Option("--md", help="Write the results table as Markdown here.")
+    ] = None,
+    no_model: Annotated[
+        bool,
+        typer.Option(
+            "--no-model", help="Score only what needs no model (retrieval, dedupe, conflicts by code)."
+        ),
+    ] = False,
+) -> None:
+    """Run every packet's topics in a fresh store and score them; exits 1 when a must-be figure is missed."""
+    try:
+        packets = load_packets(packets_dir)
+    except PacketError as exc:
+        _fail(exc)
+    room = _newsroom()
+    model = None if no_model else room.model
+    err.print(
+        f"Evaluating {len(packets)} packets "
+        f"({'model-free' if model is None else 'model: ' + model.model_name('writer')})",
+        markup=False,
+    )
+    try:
+        scores, note = run_eval(packets, room.settings, model, on_story=_story_line)
+    except ModelError as exc:
+        _fail(exc)
+    header, table = rows(scores)
+    view = Table(*header, title=f"newsroom eval ({note['mode']})")
+    for r in table:
+        view.add_row(*r)
+    out.print(view)
+    result = to_json(scores, note)
+    for path, text in (
+        (json_file, json.dumps(result, indent=2, ensure_ascii=False) + "\n"),
+        (md_file, to_markdown(scores, note)),
+    ):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for line in details(scores):
+        out.print(line, markup=False, highlight=False)
+    if result["missed"]:
+        err.print("[red]Missed: " + "; ".join(result["missed"]) + "[/red]")
+        raise typer.Exit(1)
+    out.print("All must-be figures met.")

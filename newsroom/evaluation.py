@@ -1,0 +1,132 @@
+"""The evaluation harness: each packet into a fresh store, each topic through the graph, every story scored.
+
+Full mode runs the graph with the configured model up to the approval point. Model-free mode runs what
+needs no model — retrieval on the topic alone, dedupe, the deterministic conflict and correction pass,
+injection flagging — and scores only that.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from agents import factcheck, research
+from newsroom.briefing_doc import story_json
+from newsroom.eval_score import TopicScore, score_topic
+from newsroom.llm import ModelError, ModelPort
+from newsroom.packets import Packet, Topic
+from newsroom.records import parse_date
+from newsroom.schemas import RecordFacts, ResearchPlan
+from newsroom.service import Newsroom, StoryError
+from newsroom.settings import Settings
+from newsroom.verify import Source
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class NoModel:
+    """The model port for model-free runs: research searches the topic alone, fact-check is code alone."""
+
+    def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T:
+        if schema in (ResearchPlan, RecordFacts):
+            return schema()
+        raise ModelError(f"the model-free evaluation has no model for the {role} role")
+
+    def text(self, role: str, system: str, user: str, max_tokens: int = 800) -> str:
+        raise ModelError(f"the model-free evaluation has no model for the {role} role")
+
+    def model_name(self, role: str) -> str:
+        return "none"
+
+    def drain_usage(self) -> list[dict[str, Any]]:
+        return []
+
+
+def _check_only(room: Newsroom, topic: Topic) -> dict[str, Any]:
+    """Research and the code fact-check, no model: the story JSON as far as it goes."""
+    state: dict[str, Any] = {"story_id": "eval", "topic": topic.topic, "beat": None, "requested_by": "eval"}
+    state |= research.run(state, room.deps)  # type: ignore[arg-type]
+    if state.get("sources"):
+        state |= factcheck.run(state, room.deps)  # type: ignore[arg-type]
+    state["status"] = "checked"
+    state["usage"] = []
+    return story_json(state)
+
+
+def _sources(room: Newsroom, story: dict[str, Any]) -> list[Source]:
+    by_id = {r.id: r for r in room.store.get([s["record_id"] for s in story.get("sources", [])])}
+    return [
+        Source(s["n"], by_id[s["record_id"]].text, parse_date(s.get("published_at")))
+        for s in story.get("sources", [])
+        if s["record_id"] in by_id
+    ]
+
+
+def run_packet(
+    packet: Packet,
+    settings: Settings,
+    model: ModelPort | None,
+    on_story: Callable[[TopicScore], None] | None = None,
+) -> list[TopicScore]:
+    """Ingest the packet into a fresh temporary store and score every topic; `model=None` is model-free."""
+    scores = []
+    with tempfile.TemporaryDirectory(
+        prefix=f"newsroom-eval-{packet.name}-", ignore_cleanup_errors=True
+    ) as tmp:
+        local = settings.model_copy(update={"data_dir": Path(tmp), "chroma_url": None, "beats_file": None})
+        room = Newsroom(local, model_override=model or NoModel())
+        report = room.ingest([str(packet.records_file)])
+        stored = {r.id: r.duplicate_of for r in room.store.get(packet.record_ids)}
+        for topic in packet.topics:
+            started = time.perf_counter()
+            try:
+                if report.rejected:
+                    raise StoryError("records.jsonl: " + "; ".join(r.reason for r in report.rejected))
+                story = (
+                    _check_only(room, topic)
+                    if model is None
+                    else room.explain(topic.topic, requested_by="eval")
+                )
+                score = score_topic(
+                    packet,
+                    topic,
+                    story,
+                    _sources(room, story),
+                    stored,
+                    model is not None,
+                    time.perf_counter() - started,
+                )
+            except (StoryError, ModelError) as exc:
+                score = TopicScore(packet.name, topic.topic, "full" if model else "no-model", error=str(exc))
+                score.seconds = round(time.perf_counter() - started, 2)
+            scores.append(score)
+            if on_story:
+                on_story(score)
+    return scores
+
+
+def run_eval(
+    packets: list[Packet],
+    settings: Settings,
+    model: ModelPort | None,
+    on_story: Callable[[TopicScore], None] | None = None,
+) -> tuple[list[TopicScore], dict[str, Any]]:
+    """Score every packet; returns the scores and a note of how they were made (mode, model, time)."""
+    note = {
+        "mode": "full" if model else "no-model",
+        "model": ", ".join(
+            sorted({model.model_name(r) for r in ("research", "factcheck", "framing", "writer")})
+        )
+        if model
+        else "none",
+        "at": datetime.now(UTC).isoformat(),
+        "packets": [p.name for p in packets],
+    }
+    scores = [s for p in packets for s in run_packet(p, settings, model, on_story)]
+    return scores, note
