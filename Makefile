@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip -q --disable-pip-version-check
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: demo demo-brief test lint typecheck unit bench bench-demo eval clean
+.PHONY: demo demo-brief test lint typecheck unit bench bench-demo eval eval-no-model clean
 
 $(VENV)/.base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,8 +44,13 @@ bench-demo: $(VENV)/.local
 	$(PY) -m bench.bench_demo
 	$(PY) -m bench.bench_brief
 
+# The full harness on the embedded model (or the endpoint NEWSROOM_LLM_* names): about an hour on 2 cores.
 eval: $(VENV)/.local
-	$(VENV)/bin/newsroom eval tests/packets --json docs/eval-results.json
+	$(VENV)/bin/newsroom eval tests/packets --json docs/eval-results.json --md docs/eval-results.md
+
+# What needs no model (retrieval, dedupe, the code conflict pass, injection flagging): seconds.
+eval-no-model: $(VENV)/.base
+	$(VENV)/bin/newsroom eval tests/packets --no-model --json docs/eval-no-model.json --md docs/eval-no-model.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from newsroom.cli import _fail, _newsroom, app, err, out
@@ -63,7 +64,8 @@ def eval_(
     view = Table(*header, title=f"newsroom eval ({note['mode']})")
     for r in table:
         view.add_row(*r)
-    out.print(view)
+    # piped or in CI the console is 80 columns wide; the table is wider and is read whole
+    (out if out.is_terminal else Console(width=200)).print(view)
     result = to_json(scores, note)
     for path, text in (
         (json_file, json.dumps(result, indent=2, ensure_ascii=False) + "\n"),

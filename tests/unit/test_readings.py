@@ -1,0 +1,66 @@
+"""What code reads for the conflict pass: parties by role, values paired with their counterparts."""
+
+from __future__ import annotations
+
+from newsroom.embedding import embed
+from newsroom.readings import pair_values, party_readings, value_readings
+from newsroom.verify import correction_conflicts
+
+NONE: frozenset[str] = frozenset()
+
+
+def roles(text: str, exclude: frozenset[str] = NONE) -> list[tuple[str, tuple[str, ...]]]:
+    return [(r.role, r.names) for r in party_readings(1, text, exclude)]
+
+
+def test_the_party_a_role_is_given_to_in_active_passive_and_appositive_wording() -> None:
+    assert roles("Meridian Homes bought the building for $3.1 million.") == [("buyer", ("Meridian Homes",))]
+    assert roles("The building has been sold to Brightwater Development.") == [
+        ("buyer", ("Brightwater Development",))
+    ]
+    assert roles("The bill's sponsor, Sen. Amara Okafor, said it would pass.") == [
+        ("sponsor", ("Amara Okafor",))
+    ]
+    assert roles("Tencent and Alibaba are in talks to invest in DeepSeek.", frozenset({"deepseek"})) == [
+        ("investor", ("Tencent", "Alibaba"))
+    ]
+    assert roles("The decisive goal came from Jonah Okoye in the second half.") == [
+        ("scorer", ("Jonah Okoye",))
+    ]
+
+
+def test_a_seller_a_current_owner_and_a_name_in_passing_are_given_no_role() -> None:
+    assert roles("Management sold us out in my view.") == []
+    assert roles("The store will close on August 30, owner Kari Halvorsen said.") == []
+    assert roles("Riverton held off a late Port Ellis surge to win the final.") == []
+
+
+def test_a_per_share_price_is_not_paired_with_a_valuation_nor_a_count_with_a_different_thing() -> None:
+    readings = value_readings(
+        1, "Kestrel will pay $34 a share. The team of 45 researchers met."
+    ) + value_readings(
+        2, "The deal values the company at $3.4 billion. The planet lies 137 light-years away."
+    )
+    assert pair_values(readings, embed) == set()
+
+
+def test_counts_of_the_same_thing_pair_across_wording() -> None:
+    readings = value_readings(1, "The store's 14 employees were told on Monday.") + value_readings(
+        2, "The closure will cost 19 workers their jobs."
+    )
+    assert pair_values(readings, embed) == {(0, 1), (1, 0)}
+
+
+def test_a_correction_without_not_still_supersedes_the_earlier_value() -> None:
+    sources = {
+        1: {"text": "Riverton won the final 3-2 on Saturday.", "published_at": "2026-07-19", "outlet": "A"},
+        2: {
+            "text": "An earlier version of our report gave the score as 3-2. Riverton won 3-1.",
+            "published_at": "2026-07-21",
+            "outlet": "A",
+            "title": "Correction: final score",
+        },
+    }
+    [c] = correction_conflicts(sources, [])
+    assert c["resolved_value"] == "3-1" and c["corrected_by"] == 2
+    assert c["values"] == [{"value": "3-2", "citations": [1]}, {"value": "3-1", "citations": [2]}]
