@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from newsroom.deps import Deps
-from newsroom.readings import SENTENCES, pair_values, party_readings, value_readings
+from newsroom.readings import ROLE_LABELS, SENTENCES, pair_values, party_readings, value_readings
 from newsroom.records import normalize_text
 from newsroom.schemas import RecordFacts
 from newsroom.state import StoryState
@@ -143,6 +143,10 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
 
     # Names in the editor's topic are the story's subject, never one of its parties.
     conflicts = find_conflicts(facts, same_subject, by_n, exclude=topic_words)
+    for c in conflicts:  # a role code read is labelled by the role ("who is buying"), not by masked words
+        roles = {facts[i].subject.split("|", 1)[0] for i in c["members"]}
+        if len(roles) == 1 and (role := roles.pop()).startswith("role:"):
+            c["subject"] = ROLE_LABELS.get(role[5:], c["subject"])
     in_conflict = {
         (facts[i].n, facts[i].subject, facts[i].value) for c in conflicts for i in c.pop("members")
     }

@@ -78,10 +78,20 @@ class ValueReading:
     unit: str  # what a count counts, or "per share"-style rate for money; "" when unseen
 
 
-def _unit(kind: str, after: str) -> str:
+# What an amount measures, when the words around it say: a valuation is not the sum raised.
+_MONEY_MEASURES = {
+    "valuation": re.compile(r"\b(?:valu(?:ed|es|ing|ation|ations))\b", re.I),
+    "revenue": re.compile(r"\b(?:revenues?|sales|turnover)\b", re.I),
+    "profit": re.compile(r"\b(?:profits?|earnings|net income|net loss)\b", re.I),
+}
+
+
+def _unit(kind: str, after: str, window: str = "") -> str:
     rate = _RATE.match(after)
     if kind == "money":
-        return f"per {rate.group(1).lower()}" if rate else ""
+        if rate:
+            return f"per {rate.group(1).lower()}"
+        return next((f"as {name}" for name, cue in _MONEY_MEASURES.items() if cue.search(window)), "")
     if kind != "number":
         return ""
     m = re.match(r"\s*([A-Za-z][a-z-]+)", after)
@@ -117,7 +127,7 @@ def value_readings(n: int, text: str) -> list[ValueReading]:
             at = slots[k] if k < len(slots) else 0
             window = " ".join(words[max(0, at - _WINDOW) : at + _WINDOW + 1])
             after = sentence[m.start + len(m.text) :]
-            out.append(ValueReading(n, m, sentence.strip(), masked, window, _unit(m.kind, after)))
+            out.append(ValueReading(n, m, sentence.strip(), masked, window, _unit(m.kind, after, window)))
     return out
 
 
@@ -137,16 +147,17 @@ def pair_values(
     sent = embed([r.masked for r in readings])
     win = embed([r.window for r in readings])
     sim = np.maximum(sent @ sent.T, win @ win.T)
-    units = sorted({r.unit for r in readings if r.unit and not r.unit.startswith("per ")})
+    units = sorted({r.unit for r in readings if r.unit and not r.unit.startswith(("per ", "as "))})
     unit_vec = dict(zip(units, embed(units), strict=True)) if units else {}
 
     def same_unit(a: str, b: str) -> bool | None:
         """True/False when both name a unit; None when either does not."""
+        money = ("per ", "as ")
         if not a or not b:
-            return None if not (a.startswith("per ") or b.startswith("per ")) else a == b
+            return None if not (a.startswith(money) or b.startswith(money)) else a == b
         if a == b:
             return True
-        if a.startswith("per ") or b.startswith("per ") or a in _MEASURES or b in _MEASURES:
+        if a.startswith(money) or b.startswith(money) or a in _MEASURES or b in _MEASURES:
             return False
         return float(unit_vec[a] @ unit_vec[b]) >= _UNIT_SIMILARITY
 
@@ -198,6 +209,18 @@ _ROLE_CUES = {
     "sponsor": "sponsor sponsors sponsored cosponsor authored author authors introduced",
     "plaintiff": "sued sues plaintiff plaintiffs lawsuit",
     "recipient": "awarded granted recipient recipients",
+}
+ROLE_LABELS = {
+    "investor": "who is investing",
+    "buyer": "who is buying",
+    "winner": "who won",
+    "scorer": "who scored",
+    "leader": "who led",
+    "departure": "who left",
+    "appointee": "who was appointed",
+    "sponsor": "who sponsored it",
+    "plaintiff": "who sued",
+    "recipient": "who received it",
 }
 _CUE = {w: role for role, words in _ROLE_CUES.items() for w in words.split()}
 _HAND_OVER = {"by", "to", "from"}
@@ -254,6 +277,7 @@ _SKIP = set(
         "come",
         "comes",
         "agreed",
+        "as",
         "to",
         "who",
         "which",
@@ -447,5 +471,6 @@ def _party_for(tokens: list[str], runs: list[tuple[int, int]], c: int, cue: str)
     if nxt is not None:
         return after(nxt + 1, 2)
     if cue in _NOUN_CUES:
-        return after(c + 1, 4) or before(3)
+        # a name right against a plural role noun qualifies it ("Western investors"), it is not the party
+        return after(c + 1, 4) or [r for r in before(3) if not (r[1] == c and cue.endswith("s"))]
     return before(6)

@@ -64,3 +64,26 @@ def test_a_correction_without_not_still_supersedes_the_earlier_value() -> None:
     [c] = correction_conflicts(sources, [])
     assert c["resolved_value"] == "3-1" and c["corrected_by"] == 2
     assert c["values"] == [{"value": "3-2", "citations": [1]}, {"value": "3-1", "citations": [2]}]
+
+
+def test_without_a_model_the_demo_corpus_yields_the_co_investor_disagreement_and_no_false_ones() -> None:
+    import json
+    from pathlib import Path
+
+    from agents import factcheck
+    from newsroom.deps import Deps
+    from newsroom.evaluation import NoModel
+
+    corpus = Path(__file__).resolve().parents[2] / "newsroom" / "demo" / "deepseek.jsonl"
+    records = {r["id"]: r for r in map(json.loads, corpus.read_text().splitlines())}
+    ids = ["ds-01", "ds-05", "ds-06", "ds-07", "ds-13"]  # the raise, the valuation, "Western investors"
+    sources = [
+        {**records[rid], "n": n, "record_id": rid, "relevance": 0.9, "outlet": records[rid]["outlet"]}
+        for n, rid in enumerate(ids, 1)
+    ]
+    deps = Deps(model=NoModel(), store=None, embed=embed)  # type: ignore[arg-type]
+    out = factcheck.run({"story_id": "s", "topic": "the DeepSeek funding round", "sources": sources}, deps)  # type: ignore[typeddict-item]
+    [conflict] = out["conflicts"]
+    assert conflict["subject"] == "who is investing"
+    sides = {v["value"]: v["citations"] for v in conflict["values"]}
+    assert sides == {"Tencent Holdings and Alibaba Group": [1], "Tencent and CATL": [3]}
