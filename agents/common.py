@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsroom.verify import redact_injections
+
 
 def claims_block(claims: list[dict[str, Any]], limit: int = 25) -> str:
     rows = [c for c in claims if c.get("status") != "unsupported"][:limit]
@@ -27,5 +29,6 @@ def sources_block(sources: list[dict[str, Any]], chars: int) -> str:
     parts = []
     for s in sources:
         date = (s.get("published_at") or "undated")[:10]
-        parts.append(f"[{s['n']}] {s['outlet']}, {date}: {s['title']}\n{s['text'][:chars]}")
+        text = redact_injections(s["text"])  # the writer never reads an order addressed to it
+        parts.append(f"[{s['n']}] {s['outlet']}, {date}: {s['title']}\n{text[:chars]}")
     return "\n\n".join(parts)

@@ -20,6 +20,7 @@ from newsroom.verify import (
     find_conflicts,
     find_injection,
     parties,
+    redact_injections,
     subject_overlap,
     subject_words,
     typed_value,
@@ -46,7 +47,7 @@ def _value_in(value: str, sentence: str) -> bool:
 
 def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     prompt = load_prompt(PROMPT)
-    numbered = sentences(source["text"][: deps.source_chars])
+    numbered = sentences(redact_injections(source["text"])[: deps.source_chars])
     system, user = prompt.render(
         n=source["n"],
         outlet=source["outlet"],

@@ -54,6 +54,7 @@ class TopicScore:
     tokens: int = 0
     seconds: float = 0.0
     error: str | None = None
+    draft: dict[str, Any] = field(default_factory=dict)  # what the editor would read, kept for inspection
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -261,6 +262,8 @@ def score_topic(
     score_injections(score, view, full)
     if full:
         score_citations(score, view, topic, sources)
+        keys = ("headline", "dek", "story_so_far", "sections", "faq", "conflicts", "flagged", "audit")
+        score.draft = {k: story[k] for k in keys if k in story}
     usage = story.get("methodology", {})
     score.model_calls = int(usage.get("model_calls", 0))
     tokens = usage.get("tokens", {})

@@ -623,6 +623,17 @@ _INJECTION = re.compile(
 )
 
 
+REDACTED = "[A passage addressed to AI systems was removed here; the editor has been told.]"
+
+
+def redact_injections(text: str) -> str:
+    """The text with every sentence that addresses an AI replaced by a note: models never read the order."""
+    if not _INJECTION.search(text):
+        return text
+    parts = _SPLIT_SENTENCES.split(text)
+    return " ".join(REDACTED if _INJECTION.search(p) else p for p in parts)
+
+
 def find_injection(text: str) -> str | None:
     """The passage of a record that reads as an instruction to an AI, if any."""
     m = _INJECTION.search(text)

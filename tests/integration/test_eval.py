@@ -103,3 +103,6 @@ def test_full_mode_runs_the_graph_to_the_editor_and_scores_the_draft(settings: S
     assert score.unsupported == [] and score.irrelevant_cited == []
     assert score.injected == score.injected_flagged == 1 and score.injections_followed == []
     assert score.model_calls >= 3 and score.tokens > 0
+    # the record's order to AI systems reached no model: it was removed before any prompt was written
+    assert not any("ignore previous instructions" in c["user"] for c in model.calls)
+    assert any("removed here" in c["user"] for c in model.calls if c["role"] == "writer")
