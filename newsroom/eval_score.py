@@ -13,10 +13,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newsroom.packets import Packet, PlantedConflict, Side, Topic
-from newsroom.verify import Source, extract_mentions, typed_value, units, unsupported_values
+from newsroom.verify import Source, extract_mentions, says_corrected, typed_value, units, unsupported_values
 
 _NUMERIC = {"money", "percent", "number"}
-_CORRECTED = re.compile(r"\bcorrect(?:ed|ion|s)?\b|\bretract|\berroneous|\bmisstated\b|\bwrongly\b", re.I)
 
 
 @dataclass
@@ -131,7 +130,7 @@ def _states_correction(story: dict[str, Any], planted: PlantedConflict) -> bool:
     assert planted.correction_value is not None
     right = typed_value(planted.correction_value)
     for _name, text, _cites in _draft_texts(story):
-        if not _CORRECTED.search(text):
+        if not says_corrected(text):
             continue
         if planted.kind == "parties":
             if _capitalised(planted.correction_value) & _capitalised(text):

@@ -7,7 +7,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from newsroom.verify import shows_both_sides
+from newsroom.verify import says_corrected, shows_both_sides
 
 MAX_BRIEFING_ITEMS = 8
 
@@ -171,8 +171,10 @@ def complete_draft(
     faq = list(draft.get("faq", []))
     added: list[str] = []
     for c in conflicts:
+        # a correction counts as told only where the reader is also told it is one
         if any(
             shows_both_sides(c, item.get("citations", []))
+            and (not c.get("resolution") or says_corrected(" ".join(str(v) for v in item.values())))
             for item in [*faq, *draft.get("sections", []), *draft.get("story_so_far", [])]
         ):
             continue

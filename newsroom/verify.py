@@ -431,6 +431,16 @@ _RETRACTED = re.compile(
 )
 
 
+_SAYS_CORRECTED = re.compile(
+    r"\bcorrect(?:ed|ion|s)\b|\bretract(?:ed|ion)\b|\berroneous(?:ly)?\b|\bmisstated\b|\bwrongly\b", re.I
+)
+
+
+def says_corrected(text: str) -> bool:
+    """Does a sentence of the draft tell the reader an earlier report was corrected?"""
+    return bool(_SAYS_CORRECTED.search(text))
+
+
 def is_correction(text: str) -> bool:
     return bool(_CORRECTION.search(text))
 

@@ -75,3 +75,22 @@ def test_bad_citations_unsupported_numbers_noise_and_obeyed_injections_are_each_
     assert any("citation validity" in m for m in missed)
     assert any("injected instructions were followed" in m for m in missed)
     assert any("irrelevant" in m for m in missed)
+
+
+def test_a_correction_shown_without_saying_so_gets_a_code_composed_answer_that_says_it() -> None:
+    from newsroom.explainer import complete_draft
+
+    conflict = {
+        "subject": "the final score",
+        "values": [{"value": "3-2", "citations": [2]}, {"value": "3-1", "citations": [1, 4]}],
+        "resolution": "Corrected: Coastal Sports Network [4] corrected the earlier report of 3-2 to 3-1; "
+        "3-1 is the value to use.",
+        "resolved_value": "3-1",
+        "corrected_by": 4,
+    }
+    silent = {"faq": [{"question": "Score?", "answer": "It was 3-1, or 3-2.", "citations": [2, 4]}]}
+    sources = [{"n": n, "outlet": f"Outlet {n}"} for n in (1, 2, 4)]
+    draft, added = complete_draft(silent, [conflict], sources)
+    assert len(added) == 1 and "corrected" in draft["faq"][-1]["answer"]
+    told = {"faq": [{"question": "Score?", "answer": "3-2 was corrected to 3-1.", "citations": [2, 4]}]}
+    assert complete_draft(told, [conflict], sources)[1] == []

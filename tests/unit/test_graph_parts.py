@@ -152,6 +152,7 @@ def test_code_adds_a_cited_answer_for_each_disagreement_the_writer_left_out() ->
     assert added[0]["answer"] == "No. Courier reports 7-2; Herald reports 6-3."
     assert "corrected the earlier report of 25% to 35%" in added[1]["answer"]
     assert all(a["composed_by"] == "code" for a in added) and len(notes) == 2
-    # a draft that already shows both sides gets nothing added
-    shown = {**draft, "faq": [{"question": "q", "answer": "a", "citations": [1, 2, 3, 4]}]}
+    # a draft that already shows both sides (and says the correction is one) gets nothing added
+    told = "Reports differ on the tally; the rate was corrected to 35%."
+    shown = {**draft, "faq": [{"question": "q", "answer": told, "citations": [1, 2, 3, 4]}]}
     assert complete_draft(shown, conflicts, sources)[1] == []
