@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from newsroom.deps import Deps
-from newsroom.readings import ROLE_LABELS, SENTENCES, pair_values, party_readings, value_readings
+from newsroom.readings import SENTENCES, pair_values, value_readings
 from newsroom.records import normalize_text
+from newsroom.roles import ROLE_LABELS, party_readings
 from newsroom.schemas import RecordFacts
 from newsroom.state import StoryState
 from newsroom.verify import (

@@ -21,6 +21,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/graph.py": {"slack_bolt", "slack_sdk", "chromadb"},
     "newsroom/service.py": {"slack_bolt", "slack_sdk"},
     "newsroom/readings.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai", "langgraph"},
+    "newsroom/roles.py": {"chromadb", "slack_bolt", "slack_sdk", "httpx", "langchain_openai", "langgraph"},
     "newsroom/packets.py": {"newsroom", "agents", "chromadb", "langgraph", "slack_bolt", "slack_sdk"},
     "newsroom/eval_score.py": {"agents", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "httpx"},
     "newsroom/eval_report.py": {"agents", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "httpx"},

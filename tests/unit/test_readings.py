@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newsroom.embedding import embed
-from newsroom.readings import pair_values, party_readings, value_readings
+from newsroom.readings import pair_values, value_readings
+from newsroom.roles import party_readings
 from newsroom.verify import correction_conflicts
 
 NONE: frozenset[str] = frozenset()
