@@ -225,6 +225,19 @@ def units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]:
 
 
 _CITATION_MARK = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+_PAREN_MARK = re.compile(r"\(\s*(\d+(?:\s*,\s*\d+)*)\s*\)")
+
+
+def without_citation_marks(text: str, cites: Iterable[int]) -> str:
+    """The text without its citation marks: "[1, 3]", and "(1, 3)" when every number in it is a source the
+    unit cites (a small model writes them that way; "(45)" stays a number to check)."""
+    cited = set(cites)
+
+    def paren(m: re.Match[str]) -> str:
+        numbers = {int(x) for x in re.findall(r"\d+", m.group(1))}
+        return " " if numbers <= cited else m.group(0)
+
+    return _PAREN_MARK.sub(paren, _CITATION_MARK.sub(" ", text))
 
 
 def _named(name: str, text: str) -> str | None:
@@ -294,7 +307,7 @@ def unsupported_values(draft: dict[str, Any], sources: list[Source]) -> list[str
     problems = []
     for name, text, cites in units(draft):
         pool = [c for c in (cites if cites is not None else cited_anywhere) if c in by_n]
-        for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
+        for m in extract_mentions(without_citation_marks(text, pool)):
             if not any(_supported_by(m, mentions[c], by_n[c].published_at) for c in pool):
                 where = f"its cited sources {pool}" if cites is not None else "any cited source"
                 found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)]
@@ -339,7 +352,7 @@ def repair_citations(
                 str(unit.get(f, ""))
                 for f in ("date", "event", "heading", "body", "question", "answer", "text")
             )
-            for m in extract_mentions(_CITATION_MARK.sub(" ", text)):
+            for m in extract_mentions(without_citation_marks(text, cites)):
                 if any(_supported_by(m, mentions[c], by_n[c].published_at) for c in cites):
                     continue
                 found = [s.n for s in sources if _supported_by(m, mentions[s.n], s.published_at)][:max_added]

@@ -241,3 +241,15 @@ def test_a_party_named_under_the_wrong_record_is_re_cited_and_the_editor_told() 
     assert fixed["faq"][0]["citations"] == [1, 2]
     assert notes == ["FAQ 1: cited [2] for “CATL”, which is named there"]
     assert audit_draft(fixed, sources, [], names)["passed"]
+
+
+def test_citation_marks_in_parentheses_are_not_values_but_a_parenthesised_count_is() -> None:
+    from newsroom.verify import Source, unsupported_values
+
+    sources = [Source(1, "The planet is 124 light-years away.", None), Source(3, "A team of 45.", None)]
+    marked = {"faq": [{"question": "How far?", "answer": "124 light-years (1, 3).", "citations": [1, 3]}]}
+    assert unsupported_values(marked, sources) == []
+    counted = {"faq": [{"question": "How many?", "answer": "A team (38) worked on it.", "citations": [1, 3]}]}
+    assert unsupported_values(counted, sources) == [
+        "FAQ 1: “38” does not appear in its cited sources [1, 3] (it is in no source)"
+    ]
