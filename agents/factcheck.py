@@ -9,12 +9,13 @@ from typing import Any
 import numpy as np
 
 from newsroom.deps import Deps
-from newsroom.readings import SENTENCES, pair_values, value_readings
+from newsroom.readings import pair_values, value_readings
 from newsroom.records import normalize_text
-from newsroom.roles import ROLE_LABELS, party_readings
+from newsroom.roles import ROLE_LABELS, pair_parties, party_readings
 from newsroom.schemas import RecordFacts
 from newsroom.state import StoryState
 from newsroom.verify import (
+    SENTENCES,
     Fact,
     correction_conflicts,
     extract_mentions,
@@ -78,17 +79,8 @@ def _code_facts(
     pairs = pair_values(values, deps.embed)
     party = [r for s in sources for r in party_readings(s["n"], s["text"], topic_words)]
     if party:
-        sims = deps.embed([r.masked for r in party])
-        sims = sims @ sims.T
-        best: dict[tuple[int, int], int] = {}
-        for i, a in enumerate(party):
-            for j, b in enumerate(party):
-                if a.n != b.n and a.role == b.role and sims[i, j] >= deps.party_similarity:
-                    k = best.get((i, b.n))
-                    if k is None or sims[i, j] > sims[i, k]:
-                        best[(i, b.n)] = j
         offset = len(facts)
-        pairs |= {(offset + i, offset + j) for (i, n), j in best.items() if best.get((j, party[i].n)) == i}
+        pairs |= {(offset + i, offset + j) for i, j in pair_parties(party, deps.embed, deps.party_similarity)}
         facts += [
             Fact(r.n, f"role:{r.role}|{r.masked}", " and ".join(r.names), r.sentence, origin="code")
             for r in party

@@ -13,7 +13,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newsroom.packets import Packet, PlantedConflict, Side, Topic
-from newsroom.verify import Source, extract_mentions, says_corrected, typed_value, units, unsupported_values
+from newsroom.verify import (
+    Source,
+    extract_mentions,
+    same_value,
+    says_corrected,
+    typed_value,
+    units,
+    unsupported_values,
+    values_differ,
+)
 
 _NUMERIC = {"money", "percent", "number"}
 
@@ -71,14 +80,9 @@ def same_reading(expected: str, reported: str, kind: str) -> bool:
     if not a or not b:
         return False
     if a[0] == b[0]:
-        from newsroom.verify import values_differ
-
         return not values_differ(a[0], a[1], b[1])
-    if a[0] in _NUMERIC and b[0] in _NUMERIC:
-        return abs(a[1].low - b[1].low) <= 1e-9 + 0.005 * abs(a[1].low) and abs(a[1].high - b[1].high) <= (
-            1e-9 + 0.005 * abs(a[1].high)
-        )
-    return False
+    # "124" read as a count and "124 light-years" as an amount are one reading
+    return a[0] in _NUMERIC and b[0] in _NUMERIC and same_value(a[1], b[1])
 
 
 class _Story:
@@ -119,10 +123,16 @@ class _Story:
         )
 
 
+_DRAFT_KEYS = ("headline", "dek", "story_so_far", "sections", "faq", "items")
+
+
+def _draft(story: dict[str, Any]) -> dict[str, Any]:
+    """The draft's parts of a story JSON (explainer or briefing)."""
+    return {k: story[k] for k in _DRAFT_KEYS if story.get(k) is not None}
+
+
 def _draft_texts(story: dict[str, Any]) -> list[tuple[str, str, list[int] | None]]:
-    draft = {k: story.get(k) for k in ("headline", "dek", "story_so_far", "sections", "faq", "items")}
-    draft = {k: v for k, v in draft.items() if v is not None}
-    return list(units(draft))
+    return list(units(_draft(story)))
 
 
 def _states_correction(story: dict[str, Any], planted: PlantedConflict) -> bool:
@@ -238,8 +248,7 @@ def score_citations(score: TopicScore, view: _Story, topic: Topic, sources: list
                 score.citations_valid += 1
                 if packet.group(view.record_of[c]) in bad_groups:
                     score.irrelevant_cited.append(f"[{c}] {view.record_of[c]}")
-    draft = {k: view.story.get(k) for k in ("headline", "dek", "story_so_far", "sections", "faq", "items")}
-    score.unsupported = unsupported_values({k: v for k, v in draft.items() if v is not None}, sources)
+    score.unsupported = unsupported_values(_draft(view.story), sources)
 
 
 def score_topic(

@@ -15,31 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsroom.verify import Mention, extract_mentions, find_injection, is_correction, retracted_mentions
+from newsroom.verify import (
+    SENTENCES,
+    Mention,
+    extract_mentions,
+    find_injection,
+    is_correction,
+    retracted_mentions,
+)
 
-_ABBREVIATIONS = (
-    "Sen",
-    "Rep",
-    "Gov",
-    "Dr",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Prof",
-    "St",
-    "Jr",
-    "Sr",
-    "Inc",
-    "Corp",
-    "Co",
-    "No",
-    "Lt",
-    "Gen",
-)
-# A sentence ends at . ! ? before a capital, except after a title or abbreviation ("Sen. Amara Okafor").
-SENTENCES = re.compile(
-    r"(?<=[.!?])" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+(?=[A-Z\"'(])"
-)
 WINDOW = 6  # words either side of a value that say what it is
 _MIN_SIMILARITY = 0.30  # sentence or window similarity for each other's closest counterparts
 _MIN_SIMILARITY_BARE = 0.45  # a bare count ("about 40") names nothing it counts: its words must agree more
@@ -173,20 +157,21 @@ def pair_values(
         floor = _MIN_SIMILARITY_SAME_UNIT if unit else _MIN_SIMILARITY_BARE if bare else _MIN_SIMILARITY
         return float(sim[i, j]) if sim[i, j] >= floor else -1.0
 
+    return mutual_best([r.n for r in readings], score)
+
+
+def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> set[tuple[int, int]]:
+    """Pairs (i, j) from different records where each is the other's best-scoring counterpart in the
+    other's record; a negative score means "never pair"."""
     by_record: dict[int, list[int]] = {}
-    for i, r in enumerate(readings):
-        by_record.setdefault(r.n, []).append(i)
+    for i, n in enumerate(record_of):
+        by_record.setdefault(n, []).append(i)
     best: dict[tuple[int, int], int] = {}  # (reading, other record) -> its best counterpart there
-    for i, r in enumerate(readings):
+    for i, own in enumerate(record_of):
         for n, others in by_record.items():
-            if n == r.n:
+            if n == own:
                 continue
-            scored = [(score(i, j), j) for j in others]
-            top = max(scored, default=(-1.0, -1))
+            top = max(((score(i, j), j) for j in others), default=(-1.0, -1))
             if top[0] >= 0:
                 best[(i, n)] = top[1]
-    return {
-        (i, j)
-        for (i, n), j in best.items()
-        if best.get((j, readings[i].n)) == i  # each is the other's closest counterpart
-    }
+    return {(i, j) for (i, n), j in best.items() if best.get((j, record_of[i])) == i}

@@ -7,10 +7,13 @@ A verb's party is its subject ("Meridian Homes bought"), unless a preposition ha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsroom.readings import SENTENCES, WINDOW
-from newsroom.verify import find_injection
+import numpy as np
+
+from newsroom.readings import WINDOW, mutual_best
+from newsroom.verify import SENTENCES, find_injection
 
 # The roles a named party plays, each under the words (verbs and nouns) reporters use for it.
 # A verb's party is its subject ("Meridian Homes bought"), unless a preposition hands it over
@@ -293,3 +296,19 @@ def _party_for(tokens: list[str], runs: list[tuple[int, int]], c: int, cue: str)
         # a name right against a plural role noun qualifies it ("Western investors"), it is not the party
         return after(c + 1, 4) or [r for r in before(3) if not (r[1] == c and cue.endswith("s"))]
     return before(6)
+
+
+def pair_parties(
+    readings: list[PartyReading], embed: Callable[[list[str]], np.ndarray], floor: float
+) -> set[tuple[int, int]]:
+    """Pairs (i, j) of readings in different records that give one role, each the other's closest."""
+    if not readings:
+        return set()
+    vecs = embed([r.masked for r in readings])
+    sims = vecs @ vecs.T
+
+    def score(i: int, j: int) -> float:
+        same = readings[i].role == readings[j].role and sims[i, j] >= floor
+        return float(sims[i, j]) if same else -1.0
+
+    return mutual_best([r.n for r in readings], score)

@@ -8,6 +8,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+_ABBREVIATIONS = (
+    "Sen",
+    "Rep",
+    "Gov",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Prof",
+    "St",
+    "Jr",
+    "Sr",
+    "Inc",
+    "Corp",
+    "Co",
+    "No",
+    "Lt",
+    "Gen",
+)
+# A sentence ends at . ! ? before a capital, except after a title or abbreviation ("Sen. Amara Okafor").
+SENTENCES = re.compile(
+    r"(?<=[.!?])" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+(?=[A-Z\"'(])"
+)
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -474,7 +497,7 @@ def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
     """A correction's values as (sentence number, mention, withdrawn?): withdrawn are those after 'not', and
     those in a sentence about the error ("An earlier version gave the score as 3-2.")."""
     out = []
-    for i, sentence in enumerate(_SPLIT_SENTENCES.split(text)):
+    for i, sentence in enumerate(SENTENCES.split(text)):
         error = bool(_ERROR_CUE.search(sentence))
         for m in extract_mentions(sentence):
             if m.kind != "year":
@@ -653,7 +676,7 @@ def redact_injections(text: str) -> str:
     """The text with every sentence that addresses an AI replaced by a note: models never read the order."""
     if not _INJECTION.search(text):
         return text
-    parts = _SPLIT_SENTENCES.split(text)
+    parts = SENTENCES.split(text)
     return " ".join(REDACTED if _INJECTION.search(p) else p for p in parts)
 
 
@@ -759,9 +782,6 @@ def subject_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-_SPLIT_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
 def correction_conflicts(
