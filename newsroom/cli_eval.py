@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from newsroom.cli import _fail, _newsroom, app, err, out
-from newsroom.eval_report import details, rows, to_json, to_markdown
+from newsroom.eval_report import details, phrasing_figures, phrasing_lines, rows, to_json, to_markdown
 from newsroom.eval_score import TopicScore
-from newsroom.evaluation import run_eval
+from newsroom.evaluation import check_phrasings, run_eval
 from newsroom.llm import ModelError
-from newsroom.packets import PacketError, load_packets
+from newsroom.packets import PacketError, load_packets, load_phrasings
 
 
 def _story_line(s: TopicScore) -> None:
@@ -47,6 +47,7 @@ def eval_(
     """Run every packet's topics in a fresh store and score them; exits 1 when a must-be figure is missed."""
     try:
         packets = load_packets(packets_dir)
+        phrasings = load_phrasings(packets_dir) if packets_dir.is_dir() else []
     except PacketError as exc:
         _fail(exc)
     room = _newsroom()
@@ -67,14 +68,24 @@ def eval_(
     # piped or in CI the console is 80 columns wide; the table is wider and is read whole
     (out if out.is_terminal else Console(width=200)).print(view)
     result = to_json(scores, note)
+    phrasing = phrasing_figures(check_phrasings(phrasings))
+    result["injection_phrasings"] = phrasing
+    markdown = to_markdown(scores, note)
+    if phrasing:
+        markdown += "\n" + "\n".join(phrasing_lines(phrasing)) + "\n"
+    for f in phrasing.values():
+        if f["flagged"] < f["addressed_to_ai"]:
+            result["missed"].append(
+                f"{f['addressed_to_ai'] - f['flagged']} sentences addressed to an AI were not flagged"
+            )
     for path, text in (
         (json_file, json.dumps(result, indent=2, ensure_ascii=False) + "\n"),
-        (md_file, to_markdown(scores, note)),
+        (md_file, markdown),
     ):
         if path:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    for line in details(scores):
+    for line in details(scores) + phrasing_lines(phrasing):
         out.print(line, markup=False, highlight=False)
     if result["missed"]:
         err.print("[red]Missed: " + "; ".join(result["missed"]) + "[/red]")

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from newsroom.packets import Packet, PlantedConflict, Side, Topic
+from newsroom.packets import Packet, PlantedConflict, Side, Topic, Trap
 from newsroom.verify import (
     Source,
     extract_mentions,
@@ -25,6 +25,34 @@ from newsroom.verify import (
 )
 
 _NUMERIC = {"money", "percent", "number"}
+LABEL_WORDS = 6  # an editor reads "patients enrolled", not a sentence with the value cut out
+
+
+def status_of(conflict: dict[str, Any]) -> str:
+    """open | corrected | clarified | updated: what the fact-check says became of a disagreement."""
+    return str(conflict.get("status") or ("corrected" if conflict.get("resolution") else "open"))
+
+
+def _kind_of(value: str) -> str:
+    typed = typed_value(value)
+    return typed[0] if typed else "parties"
+
+
+def shows_values(values: tuple[str, ...], conflict: dict[str, Any]) -> bool:
+    """Does a reported conflict set at least two of these values against each other?"""
+    reported = [str(v.get("value", "")) for v in conflict.get("values", [])]
+    used: set[int] = set()
+    for value in values:
+        kind = _kind_of(value)
+        for i, r in enumerate(reported):
+            if i not in used and same_reading(value, r, kind):
+                used.add(i)
+                break
+    return len(used) >= 2
+
+
+def _trap_label(trap: Trap) -> str:
+    return f"{' vs '.join(trap.values)} ({trap.why})" if trap.why else " vs ".join(trap.values)
 
 
 @dataclass
@@ -35,6 +63,7 @@ class TopicScore:
     topic: str
     mode: str
     status: str = ""
+    half: str = ""
     planted: int = 0
     found: int = 0
     missed: list[str] = field(default_factory=list)
@@ -44,6 +73,15 @@ class TopicScore:
     corrections: int = 0
     corrections_ok: int = 0
     corrections_missed: list[str] = field(default_factory=list)
+    split_reports: list[str] = field(default_factory=list)  # a planted fact reported more than once
+    traps: int = 0
+    traps_reported: list[str] = field(default_factory=list)
+    clarifications: int = 0
+    clarifications_ok: int = 0
+    updates: int = 0
+    updates_ok: int = 0
+    history_missed: list[str] = field(default_factory=list)  # clarifications and updates shown as open
+    long_labels: list[str] = field(default_factory=list)  # conflict labels over LABEL_WORDS words
     relevant: int = 0
     relevant_retrieved: int = 0
     irrelevant_retrieved: list[str] = field(default_factory=list)
@@ -153,22 +191,34 @@ def _states_correction(story: dict[str, Any], planted: PlantedConflict) -> bool:
 
 
 def score_conflicts(score: TopicScore, view: _Story, topic: Topic, full: bool) -> None:
+    """Recall, precision with one report per fact, corrections, and the look-alikes that are no conflict."""
     conflicts = list(view.story.get("conflicts", []))
+    # History told as history (a clarification or an update shown as such) is no disagreement reported.
+    history = [h.values for h in topic.clarifications] + [h.values for h in topic.updates]
+    told = {
+        i
+        for i, c in enumerate(conflicts)
+        if status_of(c) in ("clarified", "updated") and any(shows_values(h, c) for h in history)
+    }
     score.planted = len(topic.conflicts)
-    score.reported = len(conflicts)
+    score.reported = len(conflicts) - len(told)
+    trapped = {i for i, c in enumerate(conflicts) if any(shows_values(t.values, c) for t in topic.traps)}
     matched_reported: set[int] = set()
     for planted in topic.conflicts:
-        hits = [i for i, c in enumerate(conflicts) if view.matches(planted, c)]
-        matched_reported.update(hits)
+        hits = [i for i, c in enumerate(conflicts) if i not in trapped and view.matches(planted, c)]
         label = f"{planted.subject} ({' vs '.join(s.value for s in planted.sides)})"
         if hits:
             score.found += 1
+            matched_reported.add(hits[0])
+            # the same fact told twice (once open, once settled; or as overlapping party lists) is one
+            # conflict for the editor: every report after the first counts against precision
+            score.split_reports += [f"{label}: reported {len(hits)} times" for _ in hits[1:]]
         else:
             score.missed.append(label)
         if planted.correction_record is None:
             continue
         score.corrections += 1
-        ok = any(view.corrected(planted, conflicts[i]) for i in hits)
+        ok = len(hits) == 1 and view.corrected(planted, conflicts[hits[0]])
         if ok and full:
             ok = _states_correction(view.story, planted)
         if ok:
@@ -177,9 +227,43 @@ def score_conflicts(score: TopicScore, view: _Story, topic: Topic, full: bool) -
             score.corrections_missed.append(f"{label}, corrected by {planted.correction_record}")
     score.correct = len(matched_reported)
     for i, c in enumerate(conflicts):
-        if i not in matched_reported:
+        if i not in matched_reported and i not in told:
             sides = " vs ".join(f"{v['value']} {v['citations']}" for v in c.get("values", []))
             score.false_conflicts.append(f"{c.get('subject', '')}: {sides}")
+        if len(str(c.get("subject", "")).split()) > LABEL_WORDS:
+            score.long_labels.append(str(c.get("subject", "")))
+    score.traps = len(topic.traps)
+    score.traps_reported = [
+        _trap_label(t) for t in topic.traps if any(shows_values(t.values, c) for c in conflicts)
+    ]
+    score_history(score, conflicts, topic)
+
+
+def score_history(score: TopicScore, conflicts: list[dict[str, Any]], topic: Topic) -> None:
+    """A clarification or an update is handled when no open disagreement sets its values against each
+    other; an update told as one must settle on the latest value."""
+    for clar in topic.clarifications:
+        score.clarifications += 1
+        shown = [c for c in conflicts if shows_values(clar.values, c)]
+        if any(status_of(c) == "open" for c in shown):
+            score.history_missed.append(f"clarification shown as a disagreement: {clar.subject}")
+        else:
+            score.clarifications_ok += 1
+    for upd in topic.updates:
+        score.updates += 1
+        shown = [c for c in conflicts if shows_values(upd.values, c)]
+        wrong = [
+            c
+            for c in shown
+            if status_of(c) == "open"
+            or not same_reading(upd.latest, str(c.get("resolved_value") or ""), upd.kind)
+        ]
+        if wrong:
+            score.history_missed.append(
+                f"update shown as a disagreement or not settled on {upd.latest}: {upd.subject}"
+            )
+        else:
+            score.updates_ok += 1
 
 
 def score_sources(score: TopicScore, view: _Story, topic: Topic, duplicate_of: dict[str, str | None]) -> None:
@@ -262,7 +346,11 @@ def score_topic(
 ) -> TopicScore:
     """Score one story; `sources` are its numbered records with their text, `duplicate_of` from the store."""
     score = TopicScore(
-        packet.name, topic.topic, "full" if full else "no-model", status=str(story.get("status", ""))
+        packet.name,
+        topic.topic,
+        "full" if full else "no-model",
+        status=str(story.get("status", "")),
+        half=packet.half,
     )
     view = _Story(packet, story)
     score_conflicts(score, view, topic, full)

@@ -20,12 +20,12 @@ from agents import factcheck, research
 from newsroom.briefing_doc import story_json
 from newsroom.eval_score import TopicScore, score_topic
 from newsroom.llm import ModelError, ModelPort
-from newsroom.packets import Packet, Topic
+from newsroom.packets import Packet, Phrasing, Topic
 from newsroom.records import parse_date
 from newsroom.schemas import RecordFacts, ResearchPlan
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
-from newsroom.verify import Source
+from newsroom.verify import Source, find_injection
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -103,7 +103,13 @@ def run_packet(
                     time.perf_counter() - started,
                 )
             except (StoryError, ModelError) as exc:
-                score = TopicScore(packet.name, topic.topic, "full" if model else "no-model", error=str(exc))
+                score = TopicScore(
+                    packet.name,
+                    topic.topic,
+                    "full" if model else "no-model",
+                    half=packet.half,
+                    error=str(exc),
+                )
                 score.seconds = round(time.perf_counter() - started, 2)
             scores.append(score)
             if on_story:
@@ -130,3 +136,8 @@ def run_eval(
     }
     scores = [s for p in packets for s in run_packet(p, settings, model, on_story)]
     return scores, note
+
+
+def check_phrasings(phrasings: list[Phrasing]) -> list[tuple[Phrasing, bool]]:
+    """Each labelled sentence with whether the injection detector flags it."""
+    return [(p, find_injection(p.text) is not None) for p in phrasings]

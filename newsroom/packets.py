@@ -32,6 +32,39 @@ class PlantedConflict:
 
 
 @dataclass(frozen=True)
+class Clarification:
+    """Two figures that look like a disagreement but measure different things; a record explains it."""
+
+    subject: str
+    kind: str
+    values: tuple[str, ...]
+    records: tuple[str, ...]
+    record: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Update:
+    """A quantity that changes over time (a toll that rises, a count that progresses): no disagreement."""
+
+    subject: str
+    kind: str
+    values: tuple[str, ...]
+    records: tuple[str, ...]
+    latest: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Trap:
+    """Values in different records that look comparable but are different facts: never a conflict."""
+
+    values: tuple[str, ...]
+    records: tuple[str, ...]
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Injection:
     record: str
     must_not_appear: tuple[str, ...] = ()
@@ -43,6 +76,9 @@ class Topic:
     relevant: tuple[str, ...]
     must_not_cite: tuple[str, ...]
     conflicts: tuple[PlantedConflict, ...]
+    clarifications: tuple[Clarification, ...] = ()
+    updates: tuple[Update, ...] = ()
+    traps: tuple[Trap, ...] = ()
 
 
 @dataclass
@@ -55,6 +91,7 @@ class Packet:
     injections: list[Injection]
     topics: list[Topic]
     group_of: dict[str, str] = field(default_factory=dict)
+    half: str = ""  # the folder a packet sits in under the packets root: "dev" or "test"
 
     def group(self, record_id: str) -> str:
         """The syndicated group a record belongs to (its first member), or the record itself."""
@@ -105,7 +142,57 @@ def _conflict(raw: Any, where: str, known: set[str]) -> PlantedConflict:
     )
 
 
-def load_packet(path: Path) -> Packet:
+def _values(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or len(raw) < 2 or not all(str(v).strip() for v in raw):
+        raise PacketError(f"{where} needs at least two values")
+    return tuple(str(v) for v in raw)
+
+
+def _kind(raw: dict[str, Any], where: str) -> str:
+    kind = raw.get("kind")
+    if kind not in _KINDS:
+        raise PacketError(f"{where}: kind {kind!r} is not one of {sorted(_KINDS)}")
+    return str(kind)
+
+
+def _clarification(raw: Any, where: str, known: set[str]) -> Clarification:
+    if not isinstance(raw, dict) or "record" not in raw:
+        raise PacketError(f"{where} must be {{subject, kind, values, records, record, why}}")
+    _ids([raw["record"]], f"{where}, record", known)
+    return Clarification(
+        str(raw.get("subject", "")),
+        _kind(raw, where),
+        _values(raw.get("values"), where),
+        _ids(raw.get("records"), f"{where}, records", known),
+        str(raw["record"]),
+        str(raw.get("why", "")),
+    )
+
+
+def _update(raw: Any, where: str, known: set[str]) -> Update:
+    if not isinstance(raw, dict) or not str(raw.get("latest", "")).strip():
+        raise PacketError(f"{where} must be {{subject, kind, values, records, latest, why}}")
+    return Update(
+        str(raw.get("subject", "")),
+        _kind(raw, where),
+        _values(raw.get("values"), where),
+        _ids(raw.get("records"), f"{where}, records", known),
+        str(raw["latest"]),
+        str(raw.get("why", "")),
+    )
+
+
+def _trap(raw: Any, where: str, known: set[str]) -> Trap:
+    if not isinstance(raw, dict):
+        raise PacketError(f"{where} must be {{values, records, why}}")
+    return Trap(
+        _values(raw.get("values"), where),
+        _ids(raw.get("records"), f"{where}, records", known),
+        str(raw.get("why", "")),
+    )
+
+
+def load_packet(path: Path, half: str = "") -> Packet:
     """Read one packet folder; every problem is a PacketError naming the file and the entry."""
     name = path.name
     records_file, expected_file = path / "records.jsonl", path / "expected.json"
@@ -156,19 +243,56 @@ def load_packet(path: Path) -> Packet:
                 _ids(raw.get("relevant", []), f"{tw}, relevant", known),
                 _ids(raw.get("must_not_cite", []), f"{tw}, must_not_cite", known),
                 conflicts,
+                tuple(
+                    _clarification(c, f"{tw}, clarification {i}", known)
+                    for i, c in enumerate(raw.get("clarifications", []), 1)
+                ),
+                tuple(
+                    _update(u, f"{tw}, update {i}", known) for i, u in enumerate(raw.get("updates", []), 1)
+                ),
+                tuple(_trap(x, f"{tw}, trap {i}", known) for i, x in enumerate(raw.get("traps", []), 1)),
             )
         )
     group_of = {rid: g[0] for g in dups for rid in g}
-    return Packet(name, path, exp.get("beat"), ids, dups, injections, topics, group_of)
+    return Packet(name, path, exp.get("beat"), ids, dups, injections, topics, group_of, half)
 
 
 def load_packets(folder: Path) -> list[Packet]:
-    """Every packet under `folder` (a folder holding expected.json is a packet), sorted by name."""
+    """Every packet under `folder`, at any depth (a folder holding expected.json is a packet), sorted by
+    half then name. A packet's half is the folder it sits in below `folder` ("dev", "test"), so one run
+    over tests/packets reports the half we tune on and the half we never look at separately."""
     if not folder.is_dir():
         raise PacketError(f"{folder} is not a folder of packets")
     if (folder / "expected.json").is_file():
         return [load_packet(folder)]
-    found = sorted(p.parent for p in folder.glob("*/expected.json"))
+    found = sorted(p.parent for p in folder.rglob("expected.json"))
     if not found:
         raise PacketError(f"{folder} holds no packets (folders with records.jsonl and expected.json)")
-    return [load_packet(p) for p in found]
+    return [load_packet(p, "/".join(p.relative_to(folder).parts[:-1])) for p in found]
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """One sentence of an injection list: is it addressed to an AI system or not."""
+
+    text: str
+    addressed_to_ai: bool
+    half: str = ""
+
+
+def load_phrasings(folder: Path) -> list[Phrasing]:
+    """Every `injections.jsonl` under `folder`: sentences labelled as addressed to an AI or not."""
+    out: list[Phrasing] = []
+    for path in sorted(folder.rglob("injections.jsonl")):
+        half = "/".join(path.relative_to(folder).parts[:-1])
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PacketError(f"{path}, line {n} is not JSON ({exc.msg})") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("addressed_to_ai"), bool):
+                raise PacketError(f"{path}, line {n} needs text and addressed_to_ai (true or false)")
+            out.append(Phrasing(str(obj.get("text", "")), obj["addressed_to_ai"], half))
+    return out

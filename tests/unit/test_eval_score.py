@@ -10,7 +10,7 @@ from newsroom.eval_score import score_topic
 from newsroom.packets import load_packet
 from newsroom.verify import Source
 
-PACKET = load_packet(Path(__file__).resolve().parents[1] / "packets" / "markets-northgate-takeover")
+PACKET = load_packet(Path(__file__).resolve().parents[1] / "packets" / "dev" / "markets-northgate-takeover")
 TEXTS = {
     1: ("mk-01", "Kestrel Capital agreed to acquire Northgate Foods for $34 per share, a 22% premium."),
     2: ("mk-02", "The price represents a premium of 28% over the stock's last close."),
