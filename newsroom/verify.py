@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsroom.addressees import addressed_passages
+
 _ABBREVIATIONS = (
     "Sen",
     "Rep",
@@ -662,7 +664,7 @@ _INJECTION = re.compile(
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier) (?:instructions|prompts?|directions)"
     r"|disregard (?:all |any |the )?(?:previous|prior|above|your) (?:instructions|rules|guidelines)"
     r"|(?:you are|act as) (?:now )?(?:a|an|the) (?:assistant|ai|language model|system)\b"
-    r"|\bsystem prompt\b|\bapprove (?:this|the) (?:story|draft|explainer|article)\b"
+    r"|\bapprove (?:this|the) (?:story|draft|explainer|article)\b"
     r"|\bmark (?:all|every|these|the) claims? (?:as )?verified\b|\bdo not (?:flag|mention) (?:this|these)\b"
     r"|\b(?:assistant|ai|model|agent)s?,? (?:must|should) (?:now )?(?:ignore|approve|publish|say)\b",
     re.I,
@@ -674,19 +676,27 @@ REDACTED = "[A passage addressed to AI systems was removed here; the editor has 
 
 def redact_injections(text: str) -> str:
     """The text with every sentence that addresses an AI replaced by a note: models never read the order."""
-    if not _INJECTION.search(text):
+    addressed = [a.text for a in addressed_passages(text)]
+    if not addressed and not _INJECTION.search(text):
         return text
     parts = SENTENCES.split(text)
-    return " ".join(REDACTED if _INJECTION.search(p) else p for p in parts)
+
+    def speaks_to_ai(part: str) -> bool:
+        core = part.strip()
+        return bool(_INJECTION.search(part)) or any(a in core or (core and core in a) for a in addressed)
+
+    return " ".join(REDACTED if speaks_to_ai(p) else p for p in parts)
 
 
 def find_injection(text: str) -> str | None:
-    """The passage of a record that reads as an instruction to an AI, if any."""
+    """The passage of a record that reads as an instruction to an AI, if any: a sentence that speaks to
+    an AI system and gives it an order (newsroom/addressees.py), or a known attack phrase."""
     m = _INJECTION.search(text)
-    if not m:
-        return None
-    start = max(0, m.start() - 40)
-    return text[start : m.end() + 60].strip()
+    if m:
+        start = max(0, m.start() - 40)
+        return text[start : m.end() + 60].strip()
+    addressed = addressed_passages(text)
+    return addressed[0].text[:240] if addressed else None
 
 
 _STOPWORDS = frozenset(
