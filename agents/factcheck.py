@@ -68,7 +68,7 @@ def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
 
 def _code_facts(
     sources: list[dict[str, Any]], topic_words: frozenset[str], deps: Deps
-) -> tuple[list[Fact], set[tuple[int, int]]]:
+) -> tuple[list[Fact], dict[tuple[int, int], float]]:
     """What code reads from every source — values with their context, named parties with their roles — as
     facts, and the pairs of them that are about the same thing (see newsroom/readings.py)."""
     values = [r for s in sources for r in value_readings(s["n"], s["text"])]
@@ -80,7 +80,8 @@ def _code_facts(
     party = [r for s in sources for r in party_readings(s["n"], s["text"], topic_words)]
     if party:
         offset = len(facts)
-        pairs |= {(offset + i, offset + j) for i, j in pair_parties(party, deps.embed, deps.party_similarity)}
+        found = pair_parties(party, deps.embed, deps.party_similarity)
+        pairs |= {(offset + i, offset + j): score for (i, j), score in found.items()}
         facts += [
             Fact(r.n, f"role:{r.role}|{r.masked}", " and ".join(r.names), r.sentence, origin="code")
             for r in party
@@ -135,8 +136,15 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         # "investors in the round"), or close in meaning ("backers" ~ "investors").
         return subject_overlap(words[i], words[j]) >= 0.5 or bool(sims[i, j] >= deps.subject_similarity)
 
+    def strength(i: int, j: int) -> float:
+        """How sure code is that two facts are about one thing: the strongest pairs group first."""
+        if facts[i].origin == "code":
+            key = (i - model_count, j - model_count)
+            return code_pairs.get(key, code_pairs.get((key[1], key[0]), 0.0))
+        return float(sims[i, j])
+
     # Names in the editor's topic are the story's subject, never one of its parties.
-    conflicts = find_conflicts(facts, same_subject, by_n, exclude=topic_words)
+    conflicts = find_conflicts(facts, same_subject, by_n, exclude=topic_words, strength=strength)
     for c in conflicts:  # a role code read is labelled by the role ("who is buying"), not by masked words
         roles = {facts[i].subject.split("|", 1)[0] for i in c["members"]}
         if len(roles) == 1 and (role := roles.pop()).startswith("role:"):

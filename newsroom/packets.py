@@ -281,9 +281,9 @@ class Phrasing:
 
 
 def load_phrasings(folder: Path) -> list[Phrasing]:
-    """Every `injections.jsonl` under `folder`: sentences labelled as addressed to an AI or not."""
+    """Every `injections*.jsonl` under `folder`: sentences labelled as addressed to an AI or not."""
     out: list[Phrasing] = []
-    for path in sorted(folder.rglob("injections.jsonl")):
+    for path in sorted(folder.rglob("injections*.jsonl")):
         half = "/".join(path.relative_to(folder).parts[:-1])
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():

@@ -125,10 +125,10 @@ def _magnitude_ok(a: Mention, b: Mention) -> bool:
 
 def pair_values(
     readings: list[ValueReading], embed: Callable[[list[str]], np.ndarray]
-) -> set[tuple[int, int]]:
+) -> dict[tuple[int, int], float]:
     """Pairs (i, j) of readings in different records that state a value for the same thing."""
     if not readings:
-        return set()
+        return {}
     sent = embed([r.masked for r in readings])
     win = embed([r.window for r in readings])
     sim = np.maximum(sent @ sent.T, win @ win.T)
@@ -160,18 +160,18 @@ def pair_values(
     return mutual_best([r.n for r in readings], score)
 
 
-def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> set[tuple[int, int]]:
+def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> dict[tuple[int, int], float]:
     """Pairs (i, j) from different records where each is the other's best-scoring counterpart in the
-    other's record; a negative score means "never pair"."""
+    other's record, with their score; a negative score means "never pair"."""
     by_record: dict[int, list[int]] = {}
     for i, n in enumerate(record_of):
         by_record.setdefault(n, []).append(i)
-    best: dict[tuple[int, int], int] = {}  # (reading, other record) -> its best counterpart there
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (reading, other record) -> best counterpart
     for i, own in enumerate(record_of):
         for n, others in by_record.items():
             if n == own:
                 continue
             top = max(((score(i, j), j) for j in others), default=(-1.0, -1))
             if top[0] >= 0:
-                best[(i, n)] = top[1]
-    return {(i, j) for (i, n), j in best.items() if best.get((j, record_of[i])) == i}
+                best[(i, n)] = top
+    return {(i, j): s for (i, n), (s, j) in best.items() if best.get((j, record_of[i]), (0.0, -1))[1] == i}

@@ -300,10 +300,10 @@ def _party_for(tokens: list[str], runs: list[tuple[int, int]], c: int, cue: str)
 
 def pair_parties(
     readings: list[PartyReading], embed: Callable[[list[str]], np.ndarray], floor: float
-) -> set[tuple[int, int]]:
+) -> dict[tuple[int, int], float]:
     """Pairs (i, j) of readings in different records that give one role, each the other's closest."""
     if not readings:
-        return set()
+        return {}
     vecs = embed([r.masked for r in readings])
     sims = vecs @ vecs.T
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from newsroom.addressees import addressed_passages
+from newsroom.numwords import spelled_numbers
 
 _ABBREVIATIONS = (
     "Sen",
@@ -93,6 +94,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<y>\d{{4}})\b")),
     ("tally", re.compile(r"\b(?P<a>\d{1,3})\s?[-–]\s?(?P<b>\d{1,3})\b(?!\s?(?:%|percent|billion|million))")),
     ("year", re.compile(r"\b(?P<y>(?:19|20)\d{2})\b")),
+    # a range is one reading: "between 550 and 650 jobs" is no pair of rival figures
+    ("number", re.compile(rf"\bbetween\s+(?P<a>{_NUM})\s+and\s+(?P<b>{_NUM})\b")),
     ("number", re.compile(rf"(?<![\w.])(?P<a>{_NUM})(?:\s?(?P<sa>trillion|billion|million|thousand)\b)?")),
 ]
 
@@ -130,6 +133,10 @@ def extract_mentions(text: str) -> list[Mention]:
                 continue
             taken.append((s, e))
             found.append(mention)
+    for w in spelled_numbers(text):  # "eleven workers", "eighty-seven million dollars", "six percent"
+        if not any(w.start < te and ts < w.end for ts, te in taken):
+            taken.append((w.start, w.end))
+            found.append(Mention(w.kind, w.text, w.value, w.value, start=w.start))
     return sorted(found, key=lambda x: x.start)
 
 
@@ -159,7 +166,8 @@ def _build(kind: str, m: re.Match[str]) -> Mention | None:
         y = float(g["y"])
         return Mention("year", text, y, y, start=start)
     a = _f(g["a"]) * _SCALES.get((g.get("sa") or "").lower(), 1.0)
-    return Mention("number", text, a, a, start=start)
+    b = _f(g["b"]) if g.get("b") else a
+    return Mention("number", text, min(a, b), max(a, b), start=start)
 
 
 def _close(a: float, b: float) -> bool:
@@ -537,14 +545,19 @@ def find_conflicts(
     same_subject: Callable[[int, int], bool],
     sources: dict[int, dict[str, Any]],
     exclude: frozenset[str] = frozenset(),
+    strength: Callable[[int, int], float] | None = None,
 ) -> list[dict[str, Any]]:
     """Group facts on the same subject across sources and report differing values, both sides cited.
 
     `same_subject(i, j)` says whether facts i and j are about the same thing (the caller decides how,
-    e.g. by embedding similarity); everything else here is comparison code.
+    e.g. by embedding similarity), and `strength(i, j)` how sure that is; everything else here is
+    comparison code. Pairs join groups strongest first, and never so that one record would hold two
+    different values in a group: a record does not disagree with itself, so "12 vessels" and "36
+    vessels" in one report are two facts, and a chain of look-alike pairs cannot fuse them.
     """
     typed = [typed_value(f.value, exclude) for f in facts]
     parent = list(range(len(facts)))
+    joined: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -552,11 +565,27 @@ def find_conflicts(
             i = parent[i]
         return i
 
-    for i in range(len(facts)):
-        for j in range(i + 1, len(facts)):
-            ti, tj = typed[i], typed[j]
-            if ti and tj and ti[0] == tj[0] and same_subject(i, j):
-                parent[find(i)] = find(j)
+    def consistent(group: list[int]) -> bool:
+        by_record: dict[int, list[Any]] = {}
+        for k in group:
+            by_record.setdefault(facts[k].n, []).append(typed[k][1])  # type: ignore[index]
+        kind = typed[group[0]][0]  # type: ignore[index]
+        return all(not values_differ(kind, a, b) for vals in by_record.values() for a in vals for b in vals)
+
+    candidates = [
+        (i, j)
+        for i in range(len(facts))
+        for j in range(i + 1, len(facts))
+        if (ti := typed[i]) and (tj := typed[j]) and ti[0] == tj[0] and same_subject(i, j)
+    ]
+    if strength is not None:
+        candidates.sort(key=lambda p: -strength(*p))
+    for i, j in candidates:
+        gi, gj = find(i), find(j)
+        if gi == gj or not consistent(joined[gi] + joined[gj]):
+            continue
+        parent[gi] = gj
+        joined[gj] += joined.pop(gi)
     groups: dict[int, list[int]] = {}
     for i in range(len(facts)):
         if typed[i]:
