@@ -18,10 +18,11 @@ from newsroom.briefing import BriefingPlan
 from newsroom.briefing_doc import story_json
 from newsroom.checkpoint import open_checkpointer
 from newsroom.deps import Deps
+from newsroom.fetchguard import FetchPolicy, guarded_fetcher, iter_url
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
 from newsroom.llm import ModelError, ModelPort, build_model
-from newsroom.parsers import Fetcher, Parsed, http_fetcher
+from newsroom.parsers import Fetcher, Parsed
 from newsroom.publish import file_publisher
 from newsroom.registry import Registry
 from newsroom.settings import Settings
@@ -86,9 +87,14 @@ class Newsroom:
     def store(self) -> SourceStore:
         return self.store_override or open_store(self.settings)
 
-    @cached_property
-    def fetch(self) -> Fetcher:
-        return self.fetch_override or http_fetcher(self.settings.ingest)
+    def fetcher(self, named: Iterable[str] = (), untrusted: bool = False) -> Fetcher:
+        """The operator's fetcher may reach the hosts it names; a Slack user's, only public addresses."""
+        if self.fetch_override:
+            return self.fetch_override
+        policy = FetchPolicy.from_setting(
+            self.settings.fetch_allow, () if untrusted else named, detail=not untrusted
+        )
+        return guarded_fetcher(self.settings.ingest, policy)
 
     @cached_property
     def model(self) -> ModelPort:
@@ -129,16 +135,25 @@ class Newsroom:
 
     # -- records ---------------------------------------------------------------------------------
 
-    def read_targets(self, targets: Iterable[str], beat: str | None = None) -> list[Parsed]:
-        return collect(targets, self.settings, self.fetch, {"beat": beat} if beat else {})
+    def read_targets(
+        self, targets: Iterable[str], beat: str | None = None, untrusted: bool = False
+    ) -> list[Parsed]:
+        """Every record the targets stand for; `untrusted` targets (a Slack user's) are public URLs only."""
+        targets = list(targets)
+        fetch = self.fetcher(targets, untrusted)
+        if untrusted:
+            return [p for t in targets for p in iter_url(t, self.settings.ingest, fetch)]
+        return collect(targets, self.settings, fetch, {"beat": beat} if beat else {})
 
     def ingest(
         self,
         targets: Iterable[str],
         beat: str | None = None,
         on_progress: Callable[[int], None] | None = None,
+        untrusted: bool = False,
     ) -> IngestReport:
-        return ingest_parsed(self.read_targets(targets, beat), self.store, self.settings, on_progress)
+        parsed = self.read_targets(targets, beat, untrusted)
+        return ingest_parsed(parsed, self.store, self.settings, on_progress)
 
     def ingest_parsed(
         self, parsed: list[Parsed], on_progress: Callable[[int], None] | None = None

@@ -16,7 +16,10 @@ class IngestSettings(BaseModel):
     """Limits applied to every record on the way in."""
 
     max_text_chars: int = Field(200_000, description="Records with longer text are rejected.")
-    fetch_timeout_s: float = Field(20.0, description="Timeout for fetching a URL or feed.")
+    fetch_timeout_s: float = Field(
+        20.0, description="Deadline for one whole fetch (every redirect and every byte), not per read."
+    )
+    max_fetch_bytes: int = Field(10_000_000, description="A page or feed larger than this is not read.")
     user_agent: str = "newsroom/0.1"
     feed_fetch_articles: bool = Field(
         True, description="Fetch the linked article when a feed entry carries only a short summary."
@@ -52,8 +55,11 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = None
     model: str | None = None
     temperature: float = 0.2
-    timeout_s: float = 600.0
+    timeout_s: float = Field(45.0, description="Time-out of one model call.")
     max_attempts: int = 4
+    budget_s: float = Field(
+        60.0, description="All attempts of one call together: a hung endpoint fails in about a minute."
+    )
     research: RoleModel = RoleModel()
     factcheck: RoleModel = RoleModel()
     framing: RoleModel = RoleModel()
@@ -93,6 +99,9 @@ class SlackSettings(BaseModel):
     publish_channel: str | None = None
     approvers: str = Field("", description="Comma-separated Slack user ids allowed to decide.")
     approver_group: str | None = None
+    ingest_group: str | None = Field(
+        None, description="Slack user group allowed to /newsroom ingest (besides the approvers)."
+    )
 
     @property
     def approver_ids(self) -> list[str]:
@@ -120,6 +129,11 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
+    fetch_allow: str = Field(
+        "",
+        description="Comma-separated hosts or CIDRs that may be fetched although not public "
+        "(an intranet feed, the tests' local fakes); everything else must be a public address.",
+    )
     briefing_max_records: int = Field(8, description="At most this many new records go into one briefing.")
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(

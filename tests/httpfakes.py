@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -42,3 +42,58 @@ def closed_port_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}/gone"
+
+
+class Trap:
+    """A server that must never be reached: it counts every request it gets."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+
+
+@contextmanager
+def serve_handler(
+    handle: Callable[[BaseHTTPRequestHandler], None], host: str = "127.0.0.1"
+) -> Iterator[tuple[str, Trap]]:
+    """Serve every GET with `handle(request)`; yields (base URL, hit counter)."""
+    trap = Trap()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            trap.hits += 1
+            handle(self)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}", trap
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def answer(status: int, body: bytes = b"", ctype: str = "text/html", **headers: str) -> Callable[..., None]:
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        req.send_response(status)
+        req.send_header("Content-Type", ctype)
+        for key, value in headers.items():
+            req.send_header(key.replace("_", "-"), value)
+        req.send_header("Content-Length", str(len(body)))
+        req.end_headers()
+        req.wfile.write(body)
+
+    return handle
+
+
+@contextmanager
+def trap_server(host: str = "127.0.0.1") -> Iterator[tuple[str, Trap]]:
+    """An internal page (as on a server's loopback) that an attacker would like newsroom to fetch."""
+    with serve_handler(answer(200, b"<html><body><p>INTERNAL admin console</p></body></html>"), host) as t:
+        yield t
