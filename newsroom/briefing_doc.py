@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsroom.explainer import _cites, checks, checks_markdown, envelope, explainer_json, to_markdown
+from newsroom.safe_markup import md_escape
 
 
 def briefing_json(state: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def briefing_markdown(b: dict[str, Any]) -> str:
     lines += ["", *checks_markdown(b)]
     if b.get("failed_sources"):
         lines += ["", "Sources that could not be read this time: "]
-        lines += [f"- {f['source']}: {f['error']}" for f in b["failed_sources"]]
+        lines += [f"- {md_escape(f['source'])}: {md_escape(f['error'])}" for f in b["failed_sources"]]
     m = b["methodology"]
     lines += [
         "",

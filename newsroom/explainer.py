@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from markdown_it import MarkdownIt
-
+from newsroom.safe_markup import md_escape, md_link, render_html
 from newsroom.verify import says_corrected, shows_both_sides
 
 MAX_BRIEFING_ITEMS = 8
@@ -125,32 +124,28 @@ def checks_markdown(ex: dict[str, Any]) -> list[str]:
     if ex["conflicts"]:
         lines += ["## Where the sources disagree", ""]
         for c in ex["conflicts"]:
-            sides = "; ".join(f"{v['value']}{_cites(v['citations'])}" for v in c["values"])
-            lines.append(
-                f"- **{c['subject']}**: {sides}" + (f" — {c['resolution']}" if c.get("resolution") else "")
-            )
+            sides = "; ".join(f"{md_escape(v['value'])}{_cites(v['citations'])}" for v in c["values"])
+            resolution = f" — {md_escape(c['resolution'])}" if c.get("resolution") else ""
+            lines.append(f"- **{md_escape(c['subject'])}**: {sides}{resolution}")
         lines.append("")
     if ex["flagged"]:
-        lines += ["## Flagged records", ""] + [f"- [{f['n']}] {f['reason']}" for f in ex["flagged"]] + [""]
+        flagged = [f"- [{f['n']}] {md_escape(f['reason'])}" for f in ex["flagged"]]
+        lines += ["## Flagged records", "", *flagged, ""]
     if not ex["audit"].get("passed"):
         lines += (
-            ["## Citation audit problems", ""] + [f"- {p}" for p in ex["audit"].get("problems", [])] + [""]
+            ["## Citation audit problems", ""]
+            + [f"- {md_escape(p)}" for p in ex["audit"].get("problems", [])]
+            + [""]
         )
     lines += ["## Sources", ""]
     for s in ex["sources"]:
-        date = (s.get("published_at") or "undated")[:10]
-        title = f"[{s['title']}]({s['url']})" if s.get("url") else s["title"]
-        lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
+        date = md_escape((s.get("published_at") or "undated")[:10])
+        lines.append(f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}")
     return lines
 
 
 def to_html(ex: dict[str, Any], markdown: str | None = None) -> str:
-    body = MarkdownIt("commonmark").render(markdown if markdown is not None else to_markdown(ex))
-    title = ex["headline"].replace("<", "&lt;")
-    return (
-        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
-        f"<body>\n{body}</body></html>\n"
-    )
+    return render_html(markdown if markdown is not None else to_markdown(ex), ex["headline"])
 
 
 def _side(value: dict[str, Any], outlets: dict[int, str]) -> str:
