@@ -1,64 +1,179 @@
-"""Serving the bot: HTTP (POST /slack/events, GET /healthz) on the configured host, or Socket Mode."""
+"""Serving the bot: HTTP (POST /slack/events, GET /healthz) under uvicorn, or Socket Mode."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import socket
+import threading
 from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import anyio
+import anyio.to_thread
+import uvicorn
 from slack_bolt import App, BoltRequest
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger("newsroom.slack")
 EVENTS_PATH = "/slack/events"
+MAX_BODY = 1_000_000  # Slack's largest payloads (a modal's state) are a few KB
+BODY_TIMEOUT_S = 10.0
+HEADER_TIMEOUT_S = 10.0
+_TYPES = ("application/x-www-form-urlencoded", "application/json")
+Send = Any
+Receive = Any
 
 
-def http_server(app: App, host: str = "127.0.0.1", port: int = 3000) -> ThreadingHTTPServer:
-    """A stdlib server handing every Slack request to Bolt (which verifies signature and timestamp)."""
+class SlackASGI:
+    """Checks what can be checked before Bolt sees a request (size, type, encoding), then dispatches it
+    on a worker thread: Bolt's App is synchronous, the event loop must never wait on it."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def __init__(self, app: App, threads: int = 64) -> None:
+        self.app = app
+        self.limiter = anyio.CapacityLimiter(threads)
 
-        def _send(self, status: int, body: str, headers: dict[str, Any] | None = None) -> None:
-            data = body.encode("utf-8")
-            self.send_response(status)
-            for key, value in (headers or {}).items():
-                for v in value if isinstance(value, list) else [value]:
-                    if key.lower() not in ("content-length", "connection"):
-                        self.send_header(key, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        if method == "GET" and path == "/healthz":
+            await _answer(send, 200, json.dumps({"ok": True}), "application/json")
+            return
+        if method != "POST" or path != EVENTS_PATH:
+            await _answer(send, 404, "Not found. Slack requests go to POST /slack/events.")
+            return
+        headers: dict[str, list[str]] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        status, problem = _refusal(headers)
+        if problem:
+            await _answer(send, status, problem)
+            return
+        length = int(headers["content-length"][0])
+        try:
+            with anyio.fail_after(BODY_TIMEOUT_S):
+                raw = await _body(receive, length)
+        except TimeoutError:
+            await _answer(send, 400, f"The request body did not arrive within {BODY_TIMEOUT_S:g} s.")
+            return
+        if raw is None or len(raw) != length:
+            await _answer(send, 400, "The body does not match its Content-Length.")
+            return
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            await _answer(send, 400, "The body is not UTF-8.")
+            return
+        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+        query = scope.get("query_string", b"").decode("latin-1")
+        request = BoltRequest(body=body, query=query, headers=bolt_headers)
+        resp = await anyio.to_thread.run_sync(self.app.dispatch, request, limiter=self.limiter)
+        extra = {k: v for k, v in resp.headers.items() if k.lower() not in ("content-length", "connection")}
+        await _answer(send, resp.status, resp.body, None, extra)
 
-        def do_GET(self) -> None:
-            if self.path.split("?", 1)[0] == "/healthz":
-                self._send(200, json.dumps({"ok": True}), {"Content-Type": "application/json"})
-            else:
-                self._send(404, "Not found. Slack requests go to POST /slack/events.")
 
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8") if length else ""
-            if self.path.split("?", 1)[0] != EVENTS_PATH:
-                self._send(404, "Not found. Slack requests go to POST /slack/events.")
-                return
-            headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
-            resp = app.dispatch(BoltRequest(body=raw, query=self.path.partition("?")[2], headers=headers))
-            self._send(resp.status, resp.body, resp.headers)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("%s %s", self.address_string(), format % args)
-
-    server = _Server((host, port), Handler)
-    server.daemon_threads = True
-    return server
+def _refusal(headers: dict[str, list[str]]) -> tuple[int, str]:
+    """(status, sentence) for a request that is refused before its body is read; (200, "") otherwise."""
+    declared = headers.get("content-length") or []
+    if len(declared) != 1 or not declared[0].isdigit():
+        return 400, "A Slack request needs one non-negative numeric Content-Length."
+    if int(declared[0]) > MAX_BODY:
+        return 413, f"The body is larger than {MAX_BODY} bytes; Slack never sends that much."
+    ctype = (headers.get("content-type") or [""])[0].split(";", 1)[0].strip().lower()
+    if ctype not in _TYPES:
+        return 400, "A Slack request is form-encoded or JSON."
+    stamp = (headers.get("x-slack-request-timestamp") or ["0"])[0]
+    if not stamp.isdigit():
+        return 400, "X-Slack-Request-Timestamp must be a number."
+    return 200, ""
 
 
-class _Server(ThreadingHTTPServer):
-    # The stdlib listens with a backlog of 5: a burst of commands (a channel of editors, Slack retrying)
-    # was reset at connect. Measured in bench/bench_slack.py with 50 at once.
-    request_queue_size = 128
+async def _body(receive: Receive, length: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > length:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _answer(
+    send: Send, status: int, body: str, ctype: str | None = "text/plain; charset=utf-8", extra: Any = None
+) -> None:
+    data = body.encode("utf-8")
+    headers = [(b"content-length", str(len(data)).encode())]
+    if ctype:
+        headers.append((b"content-type", ctype.encode()))
+    for key, values in (extra or {}).items():
+        for value in values if isinstance(values, list) else [values]:
+            headers.append((key.lower().encode("latin-1"), str(value).encode("latin-1")))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+class _Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for the request line and headers (uvicorn has none):
+    a connection that has not sent a whole request head in time is closed."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.loop.call_later(HEADER_TIMEOUT_S, self._head_deadline)
+
+    def _head_deadline(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():
+            self.transport.close()
+
+
+class HTTPServer:
+    """uvicorn on a socket bound up front (so port 0 works), with the stdlib server's start/stop calls."""
+
+    def __init__(self, app: App, host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind((host, port))
+        self.socket.listen(128)
+        self.server_address = self.socket.getsockname()
+        config = uvicorn.Config(
+            SlackASGI(app),
+            http=_Protocol,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            timeout_keep_alive=5,
+            limit_concurrency=1000,
+            h11_max_incomplete_event_size=16 * 1024,
+        )
+        self.server = uvicorn.Server(config)
+        self._stopped = threading.Event()
+
+    def serve_forever(self) -> None:
+        try:
+            self.server.run(sockets=[self.socket])
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        self.server.should_exit = True
+        self._stopped.wait(10)
+
+    def server_close(self) -> None:
+        self.socket.close()
+
+
+def http_server(app: App, host: str = "127.0.0.1", port: int = 3000) -> HTTPServer:
+    """The HTTP door: every Slack request checked for size, type and encoding, then verified by Bolt."""
+    return HTTPServer(app, host, port)
 
 
 def socket_mode_handler(app: App, app_token: str) -> Any:
