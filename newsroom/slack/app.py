@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
+from newsroom.slack.client import web_client
 
 log = logging.getLogger("newsroom.slack")
 
@@ -99,7 +100,7 @@ def build_app(
         return AuthorizeResult(enterprise_id=None, team_id=None, bot_token=token)
 
     app = App(
-        client=WebClient(base_url=settings.slack.api_url, timeout=30),
+        client=web_client(settings, with_token=False),
         signing_secret=secret or "socket-mode-requests-are-not-signed",
         authorize=authorize,
         request_verification_enabled=not socket_mode,

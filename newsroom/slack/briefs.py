@@ -11,14 +11,14 @@ from slack_sdk.errors import SlackApiError
 
 from newsroom.beats import Beat
 from newsroom.slack.app import SlackContext, story_id_for
+from newsroom.slack.client import web_client
 from newsroom.slack.commands import failure_line, post_draft, progress_line
 
 log = logging.getLogger("newsroom.slack")
 
 
 def bot_client(ctx: SlackContext) -> WebClient:
-    token = ctx.settings.slack_bot_token.get_secret_value() if ctx.settings.slack_bot_token else None
-    return WebClient(token=token, base_url=ctx.settings.slack.api_url, timeout=30)
+    return web_client(ctx.settings)
 
 
 def run_briefing(
