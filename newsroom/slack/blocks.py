@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newsroom.slack.mrkdwn import cut, escape, link
+
 MAX_BLOCKS = 50
 MAX_TEXT = 3000
+MAX_HEADER = 150
 APPROVE, REVISE, REJECT = "newsroom_approve", "newsroom_revise", "newsroom_reject"
 REVISE_MODAL = "newsroom_revise_modal"
 
@@ -14,8 +17,7 @@ REVISE_MODAL = "newsroom_revise_modal"
 def _cites(numbers: list[int], sources: dict[int, dict[str, Any]]) -> str:
     out = []
     for n in numbers:
-        url = (sources.get(n) or {}).get("url")
-        out.append(f"<{url}|[{n}]>" if url else f"[{n}]")
+        out.append(link((sources.get(n) or {}).get("url"), f"[{n}]"))
     return " " + "".join(out) if out else ""
 
 
@@ -26,11 +28,14 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
-        if cut <= 0:
-            cut = limit
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
+        at = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
+        if at <= 0:
+            at = limit
+        opened = rest.rfind("<", 0, at)
+        if opened > rest.rfind(">", 0, at) and opened > 0:
+            at = opened  # never split a <link|label>
+        pieces.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip()
     if rest:
         pieces.append(rest)
     return pieces
@@ -41,7 +46,7 @@ def _section(text: str) -> list[dict[str, Any]]:
 
 
 def _header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, MAX_HEADER), "emoji": True}}
 
 
 def briefing_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
@@ -49,16 +54,18 @@ def briefing_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
     sources = {s["n"]: s for s in ex.get("sources", [])}
     since = (ex.get("since") or "")[:16].replace("T", " ")
     blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Briefing")]
-    blocks += _section(f"_Briefing on *{ex.get('beat')}*" + (f", new since {since} UTC_" if since else "_"))
     blocks += _section(
-        "\n".join(f"• {it['text']}{_cites(it['citations'], sources)}" for it in ex.get("items", []))
+        f"_Briefing on *{escape(ex.get('beat'))}*" + (f", new since {escape(since)} UTC_" if since else "_")
+    )
+    blocks += _section(
+        "\n".join(f"• {escape(it['text'])}{_cites(it['citations'], sources)}" for it in ex.get("items", []))
     )
     if ex.get("what_to_watch"):
-        watch = [f"• {w['text']}{_cites(w['citations'], sources)}" for w in ex["what_to_watch"]]
+        watch = [f"• {escape(w['text'])}{_cites(w['citations'], sources)}" for w in ex["what_to_watch"]]
         blocks += _section("*What to watch*\n" + "\n".join(watch))
     blocks += _checks_and_sources(ex, sources)
     if ex.get("failed_sources"):
-        failed = "\n".join(f"• {f['source']}: {f['error']}" for f in ex["failed_sources"])
+        failed = "\n".join(f"• {escape(f['source'])}: {escape(f['error'])}" for f in ex["failed_sources"])
         blocks += _section(f":warning: *Sources that could not be read this time*\n{failed}")
     return blocks
 
@@ -69,16 +76,21 @@ def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
         return briefing_blocks(ex)
     sources = {s["n"]: s for s in ex.get("sources", [])}
     blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Untitled draft")]
-    blocks += _section(f"_{ex.get('dek', '')}_")
+    blocks += _section(f"_{escape(ex.get('dek', ''))}_")
     if ex.get("story_so_far"):
         lines = [
-            f"• *{e['date']}* — {e['event']}{_cites(e['citations'], sources)}" for e in ex["story_so_far"]
+            f"• *{escape(e['date'])}* — {escape(e['event'])}{_cites(e['citations'], sources)}"
+            for e in ex["story_so_far"]
         ]
         blocks += _section("*The story so far*\n" + "\n".join(lines))
     for sec in ex.get("sections", []):
-        blocks += _section(f"*{sec['heading']}*\n{sec['body']}{_cites(sec['citations'], sources)}")
+        body = f"*{escape(sec['heading'])}*\n{escape(sec['body'])}"
+        blocks += _section(body + _cites(sec["citations"], sources))
     if ex.get("faq"):
-        qa = [f"*{q['question']}*\n{q['answer']}{_cites(q['citations'], sources)}" for q in ex["faq"]]
+        qa = [
+            f"*{escape(q['question'])}*\n{escape(q['answer'])}{_cites(q['citations'], sources)}"
+            for q in ex["faq"]
+        ]
         blocks += _section("*Questions and answers*\n\n" + "\n\n".join(qa))
     return blocks + _checks_and_sources(ex, sources)
 
@@ -88,16 +100,15 @@ def _checks_and_sources(ex: dict[str, Any], sources: dict[int, dict[str, Any]]) 
     conflicts = ex.get("conflicts", [])
     summary = [f"*Fact-check*: {len(ex.get('claims', []))} claims checked, {len(conflicts)} disagreements"]
     for c in conflicts:
-        sides = "; ".join(f"{v['value']}{_cites(v['citations'], sources)}" for v in c["values"])
-        summary.append(
-            f"• *{c['subject']}*: {sides}" + (f" — {c['resolution']}" if c.get("resolution") else "")
-        )
+        sides = "; ".join(f"{escape(v['value'])}{_cites(v['citations'], sources)}" for v in c["values"])
+        resolution = f" — {escape(c['resolution'])}" if c.get("resolution") else ""
+        summary.append(f"• *{escape(c['subject'])}*: {sides}{resolution}")
     for f in ex.get("flagged", []):
-        summary.append(f":warning: source [{f['n']}] {f['reason']}")
+        summary.append(f":warning: source [{f['n']}] {escape(f['reason'])}")
     blocks += _section("\n".join(summary))
     audit = ex.get("audit") or {}
     if not audit.get("passed"):
-        problems = "\n".join(f"• {p}" for p in audit.get("problems", []))
+        problems = "\n".join(f"• {escape(p)}" for p in audit.get("problems", []))
         blocks += _section(f":x: *Citation audit problems*\n{problems}")
     else:
         blocks.append(
@@ -115,8 +126,8 @@ def _checks_and_sources(ex: dict[str, Any], sources: dict[int, dict[str, Any]]) 
     src_lines = []
     for s in ex.get("sources", []):
         date = (s.get("published_at") or "undated")[:10]
-        title = f"<{s['url']}|{s['title']}>" if s.get("url") else s["title"]
-        src_lines.append(f"{s['n']}. {title} — {s['outlet']}, {date}")
+        title = link(s.get("url"), s["title"]) if s.get("url") else escape(s["title"])
+        src_lines.append(f"{s['n']}. {title} — {escape(s['outlet'])}, {escape(date)}")
     if src_lines:
         blocks += _section("*Sources*\n" + "\n".join(src_lines))
     return blocks
@@ -165,7 +176,8 @@ def draft_messages(ex: dict[str, Any]) -> list[list[dict[str, Any]]]:
             "elements": [
                 {
                     "type": "mrkdwn",
-                    "text": f"Draft {ex.get('draft_version', 0)} of story `{ex['story_id']}` — waiting for an editor.",
+                    "text": f"Draft {ex.get('draft_version', 0)} of story `{escape(ex['story_id'])}` "
+                    "— waiting for an editor.",
                 }
             ],
         }

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from newsroom.service import Progress, StoryError
-from newsroom.slack.app import SlackContext, story_id_for
-from newsroom.slack.blocks import draft_messages, help_text
+from newsroom.slack import ingest as slack_ingest
+from newsroom.slack.app import SlackContext, story_id_for, thread_of
+from newsroom.slack.blocks import MAX_TEXT, draft_messages, help_text
+from newsroom.slack.mrkdwn import cut, escape
 
 log = logging.getLogger("newsroom.slack")
 
@@ -24,7 +25,6 @@ _STEP = {
     "present": "Draft ready",
     "no_sources": "Research",
 }
-_URL = re.compile(r"<?(https?://[^\s|>]+)(?:\|[^>]*)?>?")
 
 
 def parse(text: str) -> tuple[str, str]:
@@ -34,7 +34,7 @@ def parse(text: str) -> tuple[str, str]:
 
 
 def progress_line(p: Progress) -> str:
-    return f"{_STEP.get(p.step, p.step)}: {p.summary} ({p.seconds:.0f} s)"
+    return f"{_STEP.get(p.step, p.step)}: {escape(p.summary)} ({p.seconds:.0f} s)"
 
 
 def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]) -> str:
@@ -45,7 +45,10 @@ def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[
             channel=channel,
             thread_ts=thread_ts,
             blocks=blocks,
-            text=f"Draft {explainer.get('draft_version', 0)}: {explainer.get('headline', '')}",
+            text=cut(
+                f"Draft {explainer.get('draft_version', 0)}: {escape(explainer.get('headline', ''))}",
+                MAX_TEXT,
+            ),
         )
         ts = str(resp.get("ts", ""))
     return ts
@@ -54,7 +57,7 @@ def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[
 def failure_line(what: str, exc: Exception) -> str:
     """A sentence for the thread; the detail goes to the log, never a stack trace to the channel."""
     if isinstance(exc, StoryError):
-        return f"{what} did not finish: {exc}"
+        return cut(f"{what} did not finish: {escape(exc)}", MAX_TEXT)
     log.exception("%s failed", what)
     return (
         f"{what} did not finish because of an internal error ({type(exc).__name__}). Nothing stored was lost; "
@@ -71,24 +74,23 @@ def register(app: App, ctx: SlackContext) -> None:
     def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         # Acknowledge first (Slack gives up after 3 s); long work goes to the story workers.
         sub, rest = parse(body.get("text", ""))
-        urls = _URL.findall(rest)
         if sub == "explain" and rest:
             ack()
             if first_delivery(body):
                 channel, user = body["channel_id"], body["user_id"]
                 parent = client.chat_postMessage(
-                    channel=channel, text=f"Explainer on “{rest}”, requested by <@{user}>"
+                    channel=channel,
+                    text=cut(f"Explainer on “{escape(rest)}”, requested by <@{user}>", MAX_TEXT),
                 )
                 ctx.background(explain, ctx, client, channel, str(parent["ts"]), rest, user)
-        elif sub == "ingest" and urls:
-            ack(text=f"Ingesting {', '.join(urls)} …")
-            if first_delivery(body):
-                ctx.background(ingest, ctx, urls, respond)
+        elif sub == "ingest":
+            if slack_ingest.on_ingest(ctx, ack, body, client, respond, rest) and first_delivery(body):
+                ctx.background(slack_ingest.ingest, ctx, rest, respond)
         elif sub == "brief" and rest:
             try:
                 beat = ctx.room.beat(rest)
             except StoryError as exc:
-                ack(text=str(exc))
+                ack(text=escape(exc))
                 return
             ack(text=f"Briefing on {beat.name} requested; it will appear in <#{beat.channel}>.")
             if first_delivery(body):
@@ -99,23 +101,13 @@ def register(app: App, ctx: SlackContext) -> None:
             names = ", ".join(sorted(ctx.room.beats().beats)) or "none configured"
             ack(text=f"Say which beat: `/newsroom brief <beat>` (beats: {names}).")
         elif sub == "status":
-            ack(text=status_text(ctx, rest or None))
+            ack(text=status_text(ctx, rest or None, body.get("channel_id", "")))
         elif sub == "explain":
             ack(text="Say what the explainer is about: `/newsroom explain the transit budget`.")
-        elif sub == "ingest":
-            ack(text="Give one or more http(s) links: `/newsroom ingest https://example.org/story`.")
         else:
             ack(text=help_text())
 
     app.command("/newsroom")(on_command)
-
-
-def ingest(ctx: SlackContext, urls: list[str], respond: Respond) -> None:
-    try:
-        report = ctx.room.ingest(urls)
-        respond(text="\n".join(report.summary()), response_type="ephemeral")
-    except Exception as exc:
-        respond(text=failure_line("The ingest", exc), response_type="ephemeral")
 
 
 def explain(
@@ -140,16 +132,17 @@ def explain(
     post_draft(client, channel, thread_ts, explainer)
 
 
-def status_text(ctx: SlackContext, story: str | None) -> str:
-    rows = ctx.room.status(story)
+def status_text(ctx: SlackContext, story: str | None, channel: str) -> str:
+    """The stories of this channel only: a channel's members do not see what other channels work on."""
+    rows = [r for r in ctx.room.status(story) if (thread_of(r["story_id"]) or ("",))[0] == channel]
     if not rows:
         return (
-            f"There is no story {story}."
+            f"There is no story {escape(story)} in this channel."
             if story
-            else "No stories yet. Start one: `/newsroom explain <topic>`."
+            else "No stories in this channel yet. Start one: `/newsroom explain <topic>`."
         )
     lines = [
-        f"• `{r['story_id']}` — {r['topic']} — {r['status'].replace('_', ' ')}"
+        f"• `{escape(r['story_id'])}` — {escape(r['topic'])} — {r['status'].replace('_', ' ')}"
         + (f" (draft {r['draft_version']})" if r.get("draft_version") else "")
         for r in rows
     ]

@@ -14,6 +14,7 @@ from newsroom.service import StaleDraft, StoryError
 from newsroom.slack.app import SlackContext, thread_of
 from newsroom.slack.blocks import APPROVE, REJECT, REVISE, REVISE_MODAL, decided_blocks, revise_modal
 from newsroom.slack.commands import failure_line, post_draft, progress_line
+from newsroom.slack.mrkdwn import cut, escape
 
 log = logging.getLogger("newsroom.slack")
 NOT_AN_EDITOR = (
@@ -76,7 +77,7 @@ def register(app: App, ctx: SlackContext) -> None:
         try:
             ex = ctx.room.review(story_id, decision, who=user, draft_version=version)
         except StoryError as exc:
-            _tell(client, channel, user, f"{exc} Nothing was changed.")
+            _tell(client, channel, user, f"{escape(exc)} Nothing was changed.")
             return
         except Exception as exc:
             _tell(client, channel, user, failure_line(f"The {decision}", exc))
@@ -102,7 +103,7 @@ def register(app: App, ctx: SlackContext) -> None:
         try:
             current = ctx.room.show(story_id)
         except StoryError as exc:
-            _tell(client, channel, user, str(exc))
+            _tell(client, channel, user, escape(exc))
             return
         if current.get("status") != "pending_approval" or current.get("draft_version") != version:
             _tell(
@@ -144,7 +145,7 @@ def register(app: App, ctx: SlackContext) -> None:
 
         try:
             before = ctx.room.show(story_id)
-            say(f"<@{user}> asked for changes: “{note}”. Rewriting …")
+            say(cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000))
             ex = ctx.room.review(
                 story_id,
                 "revise",
@@ -154,7 +155,7 @@ def register(app: App, ctx: SlackContext) -> None:
                 on_progress=lambda p: say(progress_line(p)),
             )
         except StaleDraft as exc:
-            _tell(client, channel, user, f"{exc} Your note was not sent.")
+            _tell(client, channel, user, f"{escape(exc)} Your note was not sent.")
             return
         except Exception as exc:
             say(failure_line("The rewrite", exc))

@@ -9,7 +9,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from newsroom.slack.app import SlackContext
-from newsroom.slack.blocks import MAX_BLOCKS, explainer_blocks
+from newsroom.slack.blocks import MAX_BLOCKS, MAX_TEXT, explainer_blocks
+from newsroom.slack.client import web_client
+from newsroom.slack.mrkdwn import cut, escape
 
 log = logging.getLogger("newsroom.slack")
 
@@ -27,7 +29,7 @@ def slack_publisher(client: WebClient, channel: str | None) -> Any:
             resp = client.chat_postMessage(
                 channel=channel,
                 blocks=blocks[start : start + MAX_BLOCKS],
-                text=explainer.get("headline") or "Explainer",
+                text=cut(escape(explainer.get("headline") or "Explainer"), MAX_TEXT),
                 unfurl_links=False,
             )
             first = first or str(resp.get("ts", ""))
@@ -37,6 +39,5 @@ def slack_publisher(client: WebClient, channel: str | None) -> Any:
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    token = ctx.settings.slack_bot_token.get_secret_value() if ctx.settings.slack_bot_token else None
-    client = WebClient(token=token, base_url=ctx.settings.slack.api_url, timeout=30)
+    client = web_client(ctx.settings)
     ctx.room.publishers.append(slack_publisher(client, ctx.settings.slack.publish_channel))
