@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
+from newsroom.model_retry import OverBudget, retry_after
 from newsroom.settings import ROLES, LLMSettings
 
 T = TypeVar("T", bound=BaseModel)
@@ -116,6 +118,8 @@ class Endpoint:
     base_url: str
     api_key: str
     model: str
+    local: bool = False
+    """The embedded model (our own process on CPU): slow, never hung, so it gets local_timeout_s."""
 
 
 class OpenAICompatibleModel:
@@ -130,6 +134,7 @@ class OpenAICompatibleModel:
         self.settings = settings
         self.resolve = resolve
         self._wait = wait or (lambda attempt: min(30.0, 2.0 * 2 ** (attempt - 1)))
+        self._sleep: Callable[[float], None] = time.sleep
         self._usage = _Usage()
 
     def model_name(self, role: str) -> str:
@@ -148,13 +153,20 @@ class OpenAICompatibleModel:
             model=ep.model,
             temperature=self.settings.temperature,
             max_tokens=max_tokens,
-            timeout=self.settings.timeout_s,
+            timeout=self._limits(role)[0],
             max_retries=0,
             use_responses_api=False,
         )
 
+    def _limits(self, role: str) -> tuple[float, float]:
+        """(time-out of one call, budget of all its attempts): a hung endpoint fails in about a minute."""
+        if self.resolve(role).local:
+            return self.settings.local_timeout_s, self.settings.local_timeout_s * self.settings.max_attempts
+        return self.settings.timeout_s, self.settings.budget_s
+
     def _call(self, role: str, fn: Callable[[], Any]) -> Any:
-        """Retry timeouts, 429 and 5xx with backoff; anything else, or past the budget, is a ModelError."""
+        """Retry timeouts, 429 and 5xx (waiting what Retry-After asks) within the budget; anything else,
+        or past the budget, is a ModelError with a sentence for the thread."""
         import openai
 
         retryable = (
@@ -163,19 +175,42 @@ class OpenAICompatibleModel:
             openai.RateLimitError,
             openai.InternalServerError,
         )
-        last = ""
-        for attempt in range(1, self.settings.max_attempts + 1):
-            try:
-                return fn()
-            except retryable as exc:
-                last = _describe(exc)
-                if attempt < self.settings.max_attempts:
-                    time.sleep(self._wait(attempt))
-            except openai.APIStatusError as exc:
-                raise ModelError(f"the {role} model endpoint refused the request: {_describe(exc)}") from None
+        budget = self._limits(role)[1]
+        started = time.monotonic()
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            asked = retry_after(exc)
+            pause = asked if asked is not None else self._wait(state.attempt_number)
+            left = budget - (time.monotonic() - started)
+            if pause >= left:
+                raise OverBudget(exc, asked)
+            return pause
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(retryable),
+            stop=stop_after_attempt(self.settings.max_attempts) | stop_after_delay(budget),
+            wait=wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(fn)
+        except OverBudget as over:
+            if over.asked is not None:
+                raise ModelError(
+                    f"the {role} model asked newsroom to wait for {over.asked:g} s "
+                    f"({_describe(over.cause)}), past its {budget:g} s budget; try again later"
+                ) from None
+            last: BaseException | None = over.cause
+        except retryable as exc:
+            last = exc
+        except openai.APIStatusError as exc:
+            raise ModelError(f"the {role} model endpoint refused the request: {_describe(exc)}") from None
+        attempts = retrying.statistics.get("attempt_number", self.settings.max_attempts)
         raise ModelError(
-            f"the {role} model did not answer after {self.settings.max_attempts} attempts ({last}); "
-            "check the endpoint and try again"
+            f"the {role} model did not answer after {attempts} attempts ({_describe(last)}) in "
+            f"{time.monotonic() - started:.0f} s; check the endpoint and try again"
         )
 
     def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T:
@@ -252,7 +287,7 @@ def _raw_of(exc: Exception) -> str:
     return str(getattr(exc, "doc", "") or "")
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: BaseException | None) -> str:
     status = getattr(exc, "status_code", None)
     return f"HTTP {status}" if status else type(exc).__name__
 

@@ -73,7 +73,7 @@ class LocalServer:
         with self._lock:
             if self._server is None:
                 self._start()
-        return Endpoint(self._url + "/v1", "local", MODEL_NAME)
+        return Endpoint(self._url + "/v1", "local", MODEL_NAME, local=True)
 
     def _start(self) -> None:
         try:

@@ -55,7 +55,10 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = None
     model: str | None = None
     temperature: float = 0.2
-    timeout_s: float = Field(45.0, description="Time-out of one model call.")
+    timeout_s: float = Field(30.0, description="Time-out of one call to a configured endpoint.")
+    local_timeout_s: float = Field(
+        600.0, description="Time-out of one call to the embedded model (on CPU; slow, never hung)."
+    )
     max_attempts: int = 4
     budget_s: float = Field(
         60.0, description="All attempts of one call together: a hung endpoint fails in about a minute."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,8 +26,11 @@ def completion(content: str, finish: str = "stop") -> tuple[int, dict[str, Any]]
     }
 
 
-def error(status: int) -> tuple[int, dict[str, Any]]:
-    return status, {"error": {"message": f"fake error {status}", "type": "server_error"}}
+def error(status: int, **headers: str) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"error": {"message": f"fake error {status}", "type": "server_error"}}
+    if headers:
+        body["_headers"] = {k.replace("_", "-"): v for k, v in headers.items()}
+    return status, body
 
 
 @dataclass
@@ -57,8 +61,14 @@ def fake_openai(
                     status, payload = fake.responder(body)
                 else:
                     status, payload = fake.answers.pop(0) if fake.answers else error(500)
+            if payload.get("hang"):
+                time.sleep(float(payload["hang"]))  # an endpoint that takes the request and never answers
+                return
+            extra = payload.pop("_headers", {})
             raw = json.dumps(payload).encode()
             self.send_response(status)
+            for key, value in extra.items():
+                self.send_header(key, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()

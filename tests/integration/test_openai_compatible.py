@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from pydantic import SecretStr
@@ -94,3 +95,47 @@ def test_each_role_can_use_its_own_endpoint() -> None:
 def test_no_endpoint_means_the_embedded_model() -> None:
     local = Endpoint("http://127.0.0.1:1/v1", "local", "qwen")
     assert endpoint_resolver(LLMSettings(), lambda: local)("writer") == local
+
+
+def _sleeps(model: OpenAICompatibleModel) -> list[float]:
+    slept: list[float] = []
+    model._sleep = slept.append
+    return slept
+
+
+def test_a_429_waits_as_long_as_retry_after_asks() -> None:
+    with fake_openai([error(429, Retry_After="7"), completion(PLAN)]) as fake:
+        model = _model(fake.url)
+        slept = _sleeps(model)
+        assert model.structured("research", "sys", "topic", ResearchPlan).sub_questions
+    assert slept == [7.0] and len(fake.requests) == 2
+
+
+def test_a_retry_after_past_the_budget_gives_up_at_once_with_a_sentence() -> None:
+    with (
+        fake_openai([error(429, Retry_After="3600"), completion(PLAN)]) as fake,
+        pytest.raises(ModelError) as err,
+    ):
+        model = _model(fake.url)
+        slept = _sleeps(model)
+        model.structured("writer", "sys", "topic", ResearchPlan)
+    assert slept == [] and len(fake.requests) == 1
+    assert "asked newsroom to wait for 3600 s (HTTP 429), past its 60 s budget" in str(err.value)
+
+
+def test_a_hung_endpoint_fails_within_the_budget() -> None:
+    settings = LLMSettings(
+        base_url="", api_key=SecretStr("sk-test-secret"), model="fake-model", timeout_s=1.0, budget_s=2.5
+    )
+    with fake_openai([(200, {"hang": 30})] * 5) as fake:
+        settings.base_url = fake.url
+        model = OpenAICompatibleModel(settings, endpoint_resolver(settings, _no_local), wait=lambda a: 0.2)
+        started = time.monotonic()
+        with pytest.raises(ModelError, match="did not answer after [23] attempts"):
+            model.text("writer", "sys", "topic")
+    assert time.monotonic() - started < 5  # the budget, overshot by at most one call
+
+
+def test_the_default_budget_fails_a_hung_endpoint_in_about_a_minute() -> None:
+    defaults = LLMSettings()
+    assert defaults.timeout_s * 2 <= defaults.budget_s <= 65
