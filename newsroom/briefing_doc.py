@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsroom.explainer import _cites, checks, checks_markdown, envelope, explainer_json, to_markdown
-from newsroom.safe_markup import md_escape
+from newsroom.safe_markup import md_escape, md_text
 
 
 def briefing_json(state: dict[str, Any]) -> dict[str, Any]:
@@ -31,15 +31,15 @@ def story_json(state: dict[str, Any]) -> dict[str, Any]:
 def briefing_markdown(b: dict[str, Any]) -> str:
     since = (b.get("since") or "")[:10]
     lines = [
-        f"# {b['headline']}",
+        f"# {md_text(b['headline'])}",
         "",
-        f"*Briefing on {b['beat']}" + (f", new since {since}*" if since else "*"),
+        f"*Briefing on {md_escape(b['beat'])}" + (f", new since {since}*" if since else "*"),
         "",
     ]
-    lines += [f"- {it['text']}{_cites(it['citations'])}" for it in b["items"]]
+    lines += [f"- {md_text(it['text'])}{_cites(it['citations'])}" for it in b["items"]]
     if b.get("what_to_watch"):
         lines += ["", "## What to watch", ""]
-        lines += [f"- {w['text']}{_cites(w['citations'])}" for w in b["what_to_watch"]]
+        lines += [f"- {md_text(w['text'])}{_cites(w['citations'])}" for w in b["what_to_watch"]]
     lines += ["", *checks_markdown(b)]
     if b.get("failed_sources"):
         lines += ["", "Sources that could not be read this time: "]

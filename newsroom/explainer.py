@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from newsroom.safe_markup import md_escape, md_link, render_html
+from newsroom.safe_markup import md_escape, md_link, md_text, render_html
 from newsroom.verify import says_corrected, shows_both_sides
 
 MAX_BRIEFING_ITEMS = 8
@@ -90,17 +90,20 @@ def _cites(c: list[int]) -> str:
 
 
 def to_markdown(ex: dict[str, Any]) -> str:
-    lines = [f"# {ex['headline']}", "", f"*{ex['dek']}*", ""]
+    t = md_text
+    lines = [f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
     if ex["story_so_far"]:
         lines += ["## The story so far", ""]
-        lines += [f"- **{e['date']}** — {e['event']}{_cites(e['citations'])}" for e in ex["story_so_far"]]
+        lines += [
+            f"- **{t(e['date'])}** — {t(e['event'])}{_cites(e['citations'])}" for e in ex["story_so_far"]
+        ]
         lines.append("")
     for sec in ex["sections"]:
-        lines += [f"## {sec['heading']}", "", f"{sec['body']}{_cites(sec['citations'])}", ""]
+        lines += [f"## {t(sec['heading'])}", "", f"{t(sec['body'])}{_cites(sec['citations'])}", ""]
     if ex["faq"]:
         lines += ["## Questions and answers", ""]
         for qa in ex["faq"]:
-            lines += [f"**{qa['question']}**", "", f"{qa['answer']}{_cites(qa['citations'])}", ""]
+            lines += [f"**{t(qa['question'])}**", "", f"{t(qa['answer'])}{_cites(qa['citations'])}", ""]
     lines += checks_markdown(ex)
     m = ex["methodology"]
     lines += [
@@ -109,9 +112,9 @@ def to_markdown(ex: dict[str, Any]) -> str:
         "",
         f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
         f"{m['model_calls']} model calls. Models: "
-        + ", ".join(f"{r}: {n}" for r, n in m["models"].items())
+        + ", ".join(f"{r}: {md_escape(n)}" for r, n in m["models"].items())
         + ". Prompts: "
-        + ", ".join(m["prompts"].values())
+        + ", ".join(md_escape(p) for p in m["prompts"].values())
         + ". Every number and date was checked against the sources it cites; conflicts were found by "
         "comparing the values sources state. Approved by a human editor before publication.",
     ]

@@ -17,20 +17,28 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text or "").split()))
 
 
+_MD_INLINE = re.compile(r"([\\`\[\]<>&])")
+
+
+def md_text(text: object) -> str:
+    """A model's sentence in Markdown: emphasis may stay, but no link, raw HTML, entity or code span."""
+    return _MD_INLINE.sub(r"\\\1", str(text or ""))
+
+
 def http_url(url: object) -> str | None:
     """The URL when it is http(s) with a host, with spaces and angle brackets encoded; else None."""
     raw = str(url or "").strip()
     parts = urlsplit(raw)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    return quote(raw, safe=":/?#[]@!$&'()*+,;=%~")
+    return quote(raw, safe=":/?#[]@!$&'*+,;=%~")  # parentheses encoded: they would end a Markdown link
 
 
 def md_link(url: object, label: object) -> str:
-    """`[label](<url>)` for an http(s) URL; any other URL (javascript:, data:) is shown as text."""
+    """`[label](url)` for an http(s) URL; any other URL (javascript:, data:) is shown as text."""
     href = http_url(url)
     if href:
-        return f"[{md_escape(label)}](<{href}>)"
+        return f"[{md_escape(label)}]({href})"
     return f"{md_escape(label)} ({md_escape(url)})" if url else md_escape(label)
 
 
