@@ -46,7 +46,10 @@ def _section(text: str) -> list[dict[str, Any]]:
 
 
 def _header(text: str) -> dict[str, Any]:
-    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, MAX_HEADER), "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": cut(escape(text), MAX_HEADER), "emoji": True},
+    }
 
 
 def briefing_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:

@@ -131,7 +131,7 @@ def test_a_hung_endpoint_fails_within_the_budget() -> None:
         settings.base_url = fake.url
         model = OpenAICompatibleModel(settings, endpoint_resolver(settings, _no_local), wait=lambda a: 0.2)
         started = time.monotonic()
-        with pytest.raises(ModelError, match="did not answer after [23] attempts"):
+        with pytest.raises(ModelError, match=r"did not answer after [23] attempts"):
             model.text("writer", "sys", "topic")
     assert time.monotonic() - started < 5  # the budget, overshot by at most one call
 
