@@ -29,6 +29,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/beats.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents", "httpx"},
     "newsroom/briefing.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
+    "newsroom/fetchguard.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
+    "newsroom/safe_markup.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents", "httpx"},
+    "newsroom/model_retry.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     "newsroom/slack/": {"agents", "chromadb", "langgraph"},
     "agents/": {"os", "slack_bolt", "slack_sdk", "chromadb", "httpx"},
 }
