@@ -269,6 +269,12 @@ def serve(
         bolt = build_app(room, settings, socket_mode=socket_mode, ctx=ctx)
     except SlackConfigError as exc:
         _fail(exc)
+    # Stories a killed process left running or publishing continue from their last checkpoint; a sweep
+    # finds work a replica on another host abandoned.
+    resumed = room.jobs.resume_unfinished()
+    if resumed:
+        err.print(f"newsroom: resuming {len(resumed)} unfinished stories", markup=False)
+    room.jobs.sweep_every(120)
     scheduler = BeatScheduler(room, on_due=on_schedule(ctx))
     scheduler.start()
     for beat, when in scheduler.next_runs().items():

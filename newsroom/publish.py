@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,27 +14,46 @@ from newsroom.briefing_doc import render_markdown
 from newsroom.explainer import to_html
 
 
-def _slug(story_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", story_id).strip("-") or "story"
+def file_stem(story_id: str) -> str:
+    """A file name for a story id, one per id: when the id has characters a file name should not (the dot
+    of a Slack timestamp), a hash of the whole id keeps two ids from ever sharing a stem."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", story_id).strip("-") or "story"
+    if slug != story_id:
+        slug += "-" + hashlib.sha256(story_id.encode("utf-8")).hexdigest()[:10]
+    return slug
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """A unique temporary file beside `path`, synced, then renamed over it: a reader (or a crash) sees the
+    old file or the new one, never half of one, and concurrent writers never share a temporary name."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def file_publisher(directory: Path) -> Any:
-    """A publisher writing three files per story; writes go to a temp name first, then replace."""
+    """A publisher writing three files per story; writing the same story again gives the same files."""
 
     def publish(explainer: dict[str, Any]) -> dict[str, str]:
         directory.mkdir(parents=True, exist_ok=True)
-        base = directory / _slug(str(explainer["story_id"]))
+        stem = file_stem(str(explainer["story_id"]))
         out = {}
         markdown = render_markdown(explainer)
+        # JSON last: its presence is what `newsroom check` takes to mean the set is complete.
         for fmt, text in (
             ("md", markdown),
             ("html", to_html(explainer, markdown)),
             ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
         ):
-            path = base.with_suffix(f".{fmt}")
-            tmp = path.with_suffix(f".{fmt}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            path = directory / f"{stem}.{fmt}"
+            write_atomically(path, text)
             out[fmt] = str(path)
         return out
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,15 +25,24 @@ CREATE TABLE IF NOT EXISTS briefed (
   beat TEXT NOT NULL, record_id TEXT NOT NULL, story_id TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (beat, record_id)
 );
+CREATE TABLE IF NOT EXISTS publications (
+  story_id TEXT NOT NULL, target TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '{}', error TEXT, attempts INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL,
+  PRIMARY KEY (story_id, target)
+);
+CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, until REAL NOT NULL);
 """
 
 
 class Registry:
     """Small tables next to the checkpoints; every write is one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout_s: float = 5.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        self.path = path
+        self._conn = sqlite3.connect(
+            str(path), check_same_thread=False, timeout=timeout_s, isolation_level=None
+        )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(_SCHEMA)
         self._lock = threading.Lock()
@@ -136,3 +147,69 @@ class Registry:
         with self._lock:
             row = self._conn.execute("SELECT MAX(at) FROM briefed WHERE beat=?", (beat,)).fetchone()
         return row[0] if row and row[0] else None
+
+    # -- publication targets: each one done or not, so a publication resumes where it stopped -------
+
+    def publication(self, story_id: str) -> dict[str, dict[str, Any]]:
+        """target -> {done, result, error, attempts} for one story."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT target, done, result, error, attempts FROM publications WHERE story_id=?",
+                (story_id,),
+            ).fetchall()
+        return {
+            r[0]: {"done": bool(r[1]), "result": json.loads(r[2]), "error": r[3], "attempts": r[4]}
+            for r in rows
+        }
+
+    def record_target(
+        self, story_id: str, target: str, result: dict[str, str] | None, error: str | None = None
+    ) -> None:
+        """One attempt at one target: done with its result, or failed with a sentence."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO publications VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(story_id, target) DO "
+                "UPDATE SET done=excluded.done, result=excluded.result, error=excluded.error, "
+                "attempts=publications.attempts + 1, at=excluded.at",
+                (
+                    story_id,
+                    target,
+                    int(error is None),
+                    json.dumps(result or {}),
+                    error,
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+
+    def published_stories(self) -> dict[str, dict[str, Any]]:
+        """story -> target -> result, for every target recorded done (the published index)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT story_id, target, result FROM publications WHERE done=1"
+            ).fetchall()
+        out: dict[str, dict[str, Any]] = {}
+        for story_id, target, result in rows:
+            out.setdefault(story_id, {})[target] = json.loads(result)
+        return out
+
+    # -- leases: which process is working on a story, so a dead one's work is found and resumed -----
+
+    def claim_lease(self, key: str, owner: str, ttl_s: float) -> bool:
+        """True when `owner` now holds `key` (it was free, expired, or already theirs)."""
+        now = time.time()
+        with self._lock:
+            cur = self._conn.execute(
+                "INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET owner=excluded.owner, "
+                "until=excluded.until WHERE leases.until < ? OR leases.owner = excluded.owner",
+                (key, owner, now + ttl_s, now),
+            )
+            return cur.rowcount == 1
+
+    def lease_owner(self, key: str) -> tuple[str, float] | None:
+        with self._lock:
+            row = self._conn.execute("SELECT owner, until FROM leases WHERE key=?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def release_lease(self, key: str, owner: str) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM leases WHERE key=? AND owner=?", (key, owner))

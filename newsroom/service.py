@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -21,12 +24,16 @@ from newsroom.deps import Deps
 from newsroom.fetchguard import FetchPolicy, guarded_fetcher, iter_url
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
+from newsroom.jobs import Busy, EmbeddedJobs, PublicationPending
 from newsroom.llm import ModelError, ModelPort, build_model
 from newsroom.parsers import Fetcher, Parsed
-from newsroom.publish import file_publisher
+from newsroom.publication import PublicationFailed, Publisher, Publishing
 from newsroom.registry import Registry
 from newsroom.settings import Settings
+from newsroom.storage import StorageError, lazy_store, storage_sentence
 from newsroom.store import SearchHit, SourceStore, open_store
+
+log = logging.getLogger("newsroom")
 
 
 class StoryError(Exception):
@@ -35,6 +42,11 @@ class StoryError(Exception):
 
 class StaleDraft(StoryError):
     """A decision on a draft that has since been replaced or decided."""
+
+
+class PublishPending(StoryError, PublicationPending):
+    """Decided, but a publication target is not done: it is retried with back-off, by the next click,
+    by `/newsroom retry` and by `newsroom retry`."""
 
 
 @dataclass
@@ -81,7 +93,8 @@ class Newsroom:
     store_override: SourceStore | None = None
     fetch_override: Fetcher | None = None
     model_override: ModelPort | None = None
-    publishers: list[Callable[[dict[str, Any]], dict[str, str]]] = field(default_factory=list)
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+    """Publication targets besides the files (the publish channel, later a CMS), by name."""
 
     @cached_property
     def store(self) -> SourceStore:
@@ -97,41 +110,45 @@ class Newsroom:
         return guarded_fetcher(self.settings.ingest, policy)
 
     @cached_property
+    def jobs(self) -> EmbeddedJobs:
+        return EmbeddedJobs(self)
+
+    @cached_property
     def model(self) -> ModelPort:
         return self.model_override or build_model(self.settings.llm, self.settings.data_dir)
 
     @cached_property
     def registry(self) -> Registry:
-        return Registry(self.settings.checkpoint_path)
+        try:
+            return Registry(self.settings.checkpoint_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(storage_sentence(exc, self.settings.checkpoint_path)) from None
+
+    @cached_property
+    def publishing(self) -> Publishing:
+        return Publishing(self.registry, self.settings.published_dir, self.publishers)
 
     @cached_property
     def deps(self) -> Deps:
         """What every agent is handed: the model, the store, the embedder and the publisher."""
         from newsroom.embedding import embed
 
-        files = file_publisher(self.settings.published_dir)
-
-        def publish(explainer: dict[str, Any]) -> dict[str, str]:
-            if explainer.get("kind") == "briefing" and explainer.get("beat"):
-                covered = [s["record_id"] for s in explainer["sources"]]
-                covered += [d for s in explainer["sources"] for d in s.get("duplicates") or []]
-                self.registry.mark_briefed(explainer["beat"], covered, explainer["story_id"])
-            out = files(explainer)
-            for extra in self.publishers:
-                out.update(extra(explainer))
-            return out
-
         return Deps(
             model=self.model,
-            store=self.store,
+            # Opened on first use: `show` of a published story needs no record store.
+            store=lazy_store(lambda: self.store, self.settings.chroma_dir),
             embed=embed,
-            publish=publish,
+            publish=self.publishing.publish,
             audit_max_rounds=self.settings.audit_max_rounds,
         )
 
     @cached_property
     def graph(self) -> Any:
-        return build_graph(self.deps, open_checkpointer(self.settings.checkpoint_path))
+        try:
+            saver = open_checkpointer(self.settings.checkpoint_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(storage_sentence(exc, self.settings.checkpoint_path)) from None
+        return build_graph(self.deps, saver)
 
     # -- records ---------------------------------------------------------------------------------
 
@@ -176,7 +193,19 @@ class Newsroom:
         return {"configurable": {"thread_id": story_id}}
 
     def _run(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
+        """Run or resume a story while holding its lease; every way it can stop is a sentence."""
+        try:
+            with self.jobs.hold(story_id):
+                return self._run_held(story_id, payload, on_progress)
+        except Busy:
+            raise StoryError(
+                f"Story {story_id} is already being worked on; its thread says when it is done."
+            ) from None
+
+    def _run_held(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
         started = time.perf_counter()
+        step = "start"
+        self.registry.set_status(story_id, "running", self._state(story_id).get("draft_version", 0))
         try:
             for chunk in self.graph.stream(payload, self._config(story_id), stream_mode="updates"):
                 for step, update in chunk.items():
@@ -186,15 +215,58 @@ class Newsroom:
                     if on_progress:
                         on_progress(Progress(step, now - started, _summary(step, update or {})))
                     started = now
+        except PublicationFailed as exc:
+            self._mark(story_id, "publishing")
+            self.jobs.retry_publication_later(story_id)
+            raise PublishPending(str(exc)) from None
         except ModelError as exc:
-            self.registry.set_status(story_id, "failed", self._state(story_id).get("draft_version", 0))
-            raise StoryError(
-                f"Story {story_id} stopped: {exc}. Its progress is kept; "
-                f"run `newsroom retry {story_id}` to continue."
-            ) from None
+            self.fail_story(story_id, f"Story {story_id} stopped: {exc}.")
+            raise StoryError(self._failed_sentence(story_id, str(exc))) from None
+        except (sqlite3.Error, OSError) as exc:
+            sentence = storage_sentence(exc, self.settings.checkpoint_path)
+            self.fail_story(story_id, sentence)
+            raise StoryError(self._failed_sentence(story_id, sentence)) from None
+        except StorageError as exc:
+            self.fail_story(story_id, str(exc))
+            raise StoryError(self._failed_sentence(story_id, str(exc))) from None
+        except Exception as exc:
+            log.exception("story %s failed in %s", story_id, step)
+            reason = f"an internal error ({type(exc).__name__}) after the {step} step"
+            self.fail_story(story_id, reason)
+            raise StoryError(self._failed_sentence(story_id, reason)) from None
         state = self._state(story_id)
         self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
-        return story_json(state)
+        return self._explainer(story_id)
+
+    @staticmethod
+    def _failed_sentence(story_id: str, reason: str) -> str:
+        return (
+            f"Story {story_id} stopped: {reason.rstrip('.')}. Its progress is kept; "
+            f"press Retry or run `newsroom retry {story_id}` to continue."
+        )
+
+    def _mark(self, story_id: str, status: str) -> None:
+        try:
+            self.registry.set_status(story_id, status, self._state(story_id).get("draft_version", 0))
+        except Exception:  # the database that failed may fail again: the log keeps it
+            log.exception("could not mark story %s %s", story_id, status)
+
+    def fail_story(self, story_id: str, sentence: str) -> None:
+        """The story stopped; it stays resumable with `retry`, and never stays `running`."""
+        self._mark(story_id, "failed")
+
+    def _explainer(self, story_id: str) -> dict[str, Any]:
+        """The story as JSON, with where an unfinished publication stands."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        out = story_json(dict(snapshot.values or {}))
+        if tuple(snapshot.next or ()) == ("publish",):
+            targets = self.registry.publication(story_id)
+            out["status"] = "publishing"
+            out["publication"] = {
+                t: ("done" if v["done"] else v.get("error") or "not done") for t, v in targets.items()
+            }
+            out["published"] = {k: r for v in targets.values() if v["done"] for k, r in v["result"].items()}
+        return out
 
     def _state(self, story_id: str) -> dict[str, Any]:
         return dict(self.graph.get_state(self._config(story_id)).values or {})
@@ -214,8 +286,9 @@ class Newsroom:
         story_id = story_id or f"story-{uuid.uuid4().hex[:10]}"
         if self.registry.exists(story_id) or self._state(story_id):
             raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
-        self.registry.add_story(story_id, topic, requested_by)
+        # The payload is kept: a story whose process died before its first checkpoint starts again from it.
         payload = {"story_id": story_id, "topic": topic, "beat": beat, "requested_by": requested_by}
+        self.registry.add_story(story_id, topic, requested_by, meta=json.dumps({"payload": payload}))
         return self._run(story_id, payload, on_progress)
 
     # -- beats -----------------------------------------------------------------------------------
@@ -266,10 +339,9 @@ class Newsroom:
         return self.run_briefing(self.prepare_briefing(beat, since), requested_by, on_progress=on_progress)
 
     def show(self, story_id: str) -> dict[str, Any]:
-        state = self._state(story_id)
-        if not state:
+        if not self._state(story_id):
             raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
-        return story_json(state)
+        return self._explainer(story_id)
 
     def review(
         self,
@@ -279,6 +351,7 @@ class Newsroom:
         note: str | None = None,
         draft_version: int | None = None,
         on_progress: ProgressFn | None = None,
+        on_claimed: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         """Record an editor's decision and resume the story: approve, reject, or revise with a note."""
         if decision not in ("approve", "reject", "revise"):
@@ -294,11 +367,27 @@ class Newsroom:
             raise StaleDraft(
                 f"That draft of story {story_id} was replaced by a newer one (version {current})."
             )
+        earlier = self.registry.decision_for(story_id, current)
+        if tuple(snapshot.next or ()) == ("publish",) and earlier:
+            # Approved, publication unfinished: the decision is final; the click finishes the publication.
+            if decision != "approve":
+                raise StaleDraft(
+                    f"Draft {current} of story {story_id} was already approved by "
+                    f"{earlier.get('who') or 'someone'}; its publication is being finished."
+                )
+            try:
+                return self._run(story_id, None, on_progress)
+            except PublishPending:
+                raise
+            except StoryError as exc:
+                raise StaleDraft(
+                    f"Draft {current} of story {story_id} was already approved by "
+                    f"{earlier.get('who') or 'someone'}; {exc}"
+                ) from None
         if not snapshot.next:
             raise StoryError(
                 f"Story {story_id} is already {state.get('status', 'finished')}; it cannot be decided again."
             )
-        earlier = self.registry.decision_for(story_id, current)
         if earlier:  # decided, perhaps still being carried out by another click or replica
             raise StaleDraft(
                 f"Draft {current} of story {story_id} was already decided "
@@ -315,6 +404,8 @@ class Newsroom:
                 f"Draft {current} of story {story_id} was already decided "
                 f"({earlier.get('decision', 'decided')} by {earlier.get('who', 'someone')})."
             )
+        if on_claimed:
+            on_claimed()
         answer = {"decision": decision, "who": who, "note": note, "at": datetime.now(UTC).isoformat()}
         try:
             return self._run(story_id, Command(resume=answer), on_progress)
@@ -328,15 +419,43 @@ class Newsroom:
             raise
 
     def retry(self, story_id: str, on_progress: ProgressFn | None = None) -> dict[str, Any]:
-        """Continue a run that stopped (a model failure) from its last saved step."""
+        """Continue a story that stopped (a model failure, a crash, an unfinished publication) from its
+        last saved step."""
         snapshot = self.graph.get_state(self._config(story_id))
         if not snapshot.values:
-            raise StoryError(f"There is no story {story_id}.")
+            payload = self._saved_payload(story_id)
+            if payload is None:
+                raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
+            return self._run(story_id, payload, on_progress)  # died before its first checkpoint
         if not snapshot.next or tuple(snapshot.next) == ("approval",):
+            state = dict(snapshot.values)
+            self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
             raise StoryError(
-                f"Story {story_id} has nothing to retry; it is {snapshot.values.get('status', 'finished')}."
+                f"Story {story_id} has nothing to retry; it is "
+                f"{str(state.get('status', 'finished')).replace('_', ' ')}."
             )
         return self._run(story_id, None, on_progress)
+
+    def continue_story(self, story_id: str) -> dict[str, Any]:
+        """Background resume (jobs): like retry, but a story with nothing left to do just reports itself."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        if snapshot.values and (not snapshot.next or tuple(snapshot.next) == ("approval",)):
+            state = dict(snapshot.values)
+            self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+            return self._explainer(story_id)
+        return self.retry(story_id)
+
+    def _saved_payload(self, story_id: str) -> dict[str, Any] | None:
+        row = next((r for r in self.registry.stories(limit=100_000) if r["story_id"] == story_id), None)
+        if row is None:
+            return None
+        payload = json.loads(row.get("meta") or "{}").get("payload")
+        if not payload:
+            raise StoryError(
+                f"Story {story_id} stopped before its first step was saved and cannot be continued; "
+                "start it again."
+            )
+        return dict(payload)
 
     def status(self, story_id: str | None = None) -> list[dict[str, Any]]:
         if story_id:

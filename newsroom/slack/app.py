@@ -109,9 +109,10 @@ def build_app(
         name="newsroom",
     )
     ctx = ctx or SlackContext(room, settings)
-    from newsroom.slack import commands, decisions, publisher
+    from newsroom.slack import commands, decisions, publisher, recovery
 
     commands.register(app, ctx)
     decisions.register(app, ctx)
     publisher.register(app, ctx)
+    recovery.register(app, ctx)
     return app

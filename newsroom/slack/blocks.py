@@ -239,6 +239,7 @@ def help_text() -> str:
         "• `/newsroom explain <topic>` — research, fact-check and draft an explainer in a thread\n"
         "• `/newsroom ingest <url>` — add a page or feed to the source store\n"
         "• `/newsroom status [story]` — stories waiting for a decision and where each stands\n"
+        "• `/newsroom retry <story>` — continue a story that stopped, or finish its publication\n"
         "• `/newsroom brief <beat>` — a briefing on what is new on a beat, in the beat's channel\n"
         "• `/newsroom help` — this text"
     )

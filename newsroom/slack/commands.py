@@ -1,4 +1,4 @@
-"""`/newsroom explain | ingest | status | help`: acknowledged at once, long work on the story workers."""
+"""`/newsroom explain | ingest | status | retry | help`: acknowledged at once, long work on the story workers."""
 
 from __future__ import annotations
 
@@ -100,6 +100,14 @@ def register(app: App, ctx: SlackContext) -> None:
         elif sub == "brief":
             names = ", ".join(sorted(ctx.room.beats().beats)) or "none configured"
             ack(text=f"Say which beat: `/newsroom brief <beat>` (beats: {names}).")
+        elif sub == "retry" and rest:
+            ack(text=f"Retrying {rest} …")
+            if first_delivery(body):
+                from newsroom.slack.recovery import retry_command
+
+                ctx.background(retry_command, ctx, rest.split()[0], respond)
+        elif sub == "retry":
+            ack(text="Say which story: `/newsroom retry <story>` (`/newsroom status` lists them).")
         elif sub == "status":
             ack(text=status_text(ctx, rest or None, body.get("channel_id", "")))
         elif sub == "explain":

@@ -10,11 +10,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from newsroom.service import StaleDraft, StoryError
+from newsroom.service import PublishPending, StaleDraft, StoryError
 from newsroom.slack.app import SlackContext, thread_of
 from newsroom.slack.blocks import APPROVE, REJECT, REVISE, REVISE_MODAL, decided_blocks, revise_modal
 from newsroom.slack.commands import failure_line, post_draft, progress_line
 from newsroom.slack.mrkdwn import cut, escape
+from newsroom.slack.recovery import retry_blocks
 
 log = logging.getLogger("newsroom.slack")
 NOT_AN_EDITOR = (
@@ -76,6 +77,12 @@ def register(app: App, ctx: SlackContext) -> None:
         decision = "approve" if action["action_id"] == APPROVE else "reject"
         try:
             ex = ctx.room.review(story_id, decision, who=user, draft_version=version)
+        except PublishPending as exc:
+            # The decision is final; the publication is retried with back-off, and by Retry.
+            line = f"Approved by <@{user}> at {when()}; {exc}"
+            blocks = retry_blocks(line, story_id, ctx.room.show(story_id).get("headline") or "")
+            client.chat_update(channel=channel, ts=message_ts, blocks=blocks, text=line)
+            return
         except StoryError as exc:
             _tell(client, channel, user, f"{escape(exc)} Nothing was changed.")
             return
@@ -145,7 +152,6 @@ def register(app: App, ctx: SlackContext) -> None:
 
         try:
             before = ctx.room.show(story_id)
-            say(cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000))
             ex = ctx.room.review(
                 story_id,
                 "revise",
@@ -153,6 +159,10 @@ def register(app: App, ctx: SlackContext) -> None:
                 note=note,
                 draft_version=version,
                 on_progress=lambda p: say(progress_line(p)),
+                # Said once the request is the one that counts: six submits, one notice.
+                on_claimed=lambda: say(
+                    cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000)
+                ),
             )
         except StaleDraft as exc:
             _tell(client, channel, user, f"{escape(exc)} Your note was not sent.")
