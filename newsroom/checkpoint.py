@@ -12,7 +12,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 def open_checkpointer(path: Path) -> Any:
     """A SqliteSaver on its own connection; safe to share across this process's threads."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=5)
     conn.execute("PRAGMA journal_mode=WAL")
     saver = SqliteSaver(conn)
     saver.setup()

@@ -18,7 +18,7 @@ from newsroom.briefing_doc import render_markdown
 from newsroom.ingest import IngestReport
 from newsroom.llm import ModelError
 from newsroom.records import RecordError, parse_date
-from newsroom.service import Newsroom, Progress, StoryError, hit_json
+from newsroom.service import Newsroom, Progress, PublishPending, StoryError, hit_json
 from newsroom.settings import get_settings
 
 app = typer.Typer(
@@ -31,7 +31,17 @@ _PROGRESS_MIN = 20  # below this many records a bar is noise
 
 
 def _newsroom() -> Newsroom:
-    return Newsroom(get_settings())
+    room = Newsroom(get_settings())
+    slack, token = room.settings.slack, room.settings.slack_bot_token
+    if slack.publish_channel and token:
+        # The same publication targets as `serve`: a retry from here finishes the Slack post too.
+        from slack_sdk import WebClient
+
+        from newsroom.slack.publisher import slack_publisher
+
+        client = WebClient(token=token.get_secret_value(), base_url=slack.api_url, timeout=30)
+        room.publishers["slack"] = slack_publisher(client, slack.publish_channel)
+    return room
 
 
 def _date_opt(value: str | None, name: str) -> datetime | None:
@@ -78,8 +88,8 @@ def ingest(
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_report(report)
-    if report.rejected:
-        raise typer.Exit(1)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
 
 
 @app.command()
@@ -170,6 +180,13 @@ def review(
         raise typer.Exit(2)
     try:
         ex = _newsroom().review(story_id, chosen[0], who=who, note=revise, on_progress=_progress)
+    except PublishPending as exc:
+        _fail(
+            RuntimeError(
+                f"Story {story_id} is approved but not fully published: {exc} "
+                f"(run `newsroom retry {story_id}`)."
+            )
+        )
     except (StoryError, ModelError) as exc:
         _fail(exc)
     if ex["status"] == "published":
@@ -299,7 +316,7 @@ def serve(
         scheduler.shutdown()
 
 
-from newsroom import cli_beats, cli_eval  # noqa: E402,F401  (register `brief`, `beats`, `eval`)
+from newsroom import cli_beats, cli_check, cli_eval  # noqa: E402,F401  (`brief`, `beats`, `check`, `eval`)
 
 
 def main() -> None:
@@ -308,6 +325,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # click handles its own exits; anything else arrives here
+        sentence = cli_check.storage_fault(exc)
+        if sentence is None:
+            raise
+        err.print(sentence, markup=False, highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

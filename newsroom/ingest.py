@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,6 +17,7 @@ from newsroom.records import SourceRecord, text_overlap
 from newsroom.settings import Settings
 from newsroom.store import PreparedRecord, SourceStore
 
+log = logging.getLogger("newsroom.ingest")
 BATCH = 32
 _MIN_LENGTH_RATIO = 0.3  # a short quote inside a long article is not a copy of it
 
@@ -66,6 +70,13 @@ class IngestReport:
         ]
         lines += [f"  rejected: {r.where}: {r.reason}" for r in self.rejected]
         return lines
+
+    @property
+    def exit_code(self) -> int:
+        """0 every record stored (or already there), 1 some rejected, 2 nothing usable."""
+        if not self.rejected:
+            return 0
+        return 1 if self.added or self.exact or self.near else 2
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,6 +218,28 @@ class _Ingestor:
                 self.pending_marks.append((rid, new_id))
 
     def run_batch(self, items: list[Parsed]) -> None:
+        """Store a batch; when it fails, each record alone, so one bad record costs only itself."""
+        try:
+            self._store_batch(items)
+        except Exception as exc:
+            self._forget([i.record for i in items if i.record is not None])
+            if len(items) == 1:
+                self.report.rejected.append(Rejected(items[0].where, _why_not_stored(exc)))
+                return
+            for item in items:
+                self.run_batch([item])
+
+    def _forget(self, records: list[SourceRecord]) -> None:
+        self.pending_marks.clear()
+        for r in records:
+            if self.seen_ids.get(r.id) is r:
+                del self.seen_ids[r.id]
+            if self.seen_hashes.get(r.content_hash) is r:
+                del self.seen_hashes[r.content_hash]
+            if r.canonical_url and self.seen_urls.get(r.canonical_url) is r:
+                del self.seen_urls[r.canonical_url]
+
+    def _store_batch(self, items: list[Parsed]) -> None:
         fresh: list[tuple[str, SourceRecord]] = []
         for item in items:
             assert item.record is not None
@@ -225,6 +258,25 @@ class _Ingestor:
             self.store.mark_duplicate(rid, new_id)
         self.pending_marks.clear()
         self.report.added.extend(p.record for p in done)
+
+
+def _why_not_stored(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "the record is nested too deeply to store"
+    if isinstance(exc, OverflowError):
+        return f"a value in the record is out of range ({exc})"
+    if isinstance(exc, OSError | sqlite3.Error):
+        text = str(exc).lower()
+        if getattr(exc, "errno", None) == errno.ENOSPC or "full" in text:
+            return "not stored: the disk holding the record store is full; free space and ingest again"
+        if (
+            "readonly" in text
+            or "read-only" in text
+            or getattr(exc, "errno", None) in (errno.EACCES, errno.EROFS)
+        ):
+            return "not stored: the record store is not writable; fix its permissions and ingest again"
+    log.warning("storing a record failed", exc_info=True)
+    return f"not stored ({type(exc).__name__}: {str(exc)[:200]}); nothing already stored was changed"
 
 
 def ingest_parsed(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import charset_normalizer
 import feedparser
 import httpx
 import trafilatura
@@ -107,6 +108,30 @@ def _build(source: str, fields: dict[str, Any], settings: IngestSettings, line: 
         return Parsed(source, line, record=make_record(fields, settings.max_text_chars))
     except RecordError as exc:
         return Parsed(source, line, error=str(exc))
+    except RecursionError:
+        return Parsed(source, line, error="the record is nested too deeply to read")
+    except Exception as exc:  # one odd record never stops the others
+        return Parsed(source, line, error=f"the record could not be read ({type(exc).__name__}: {exc})")
+
+
+class NotText(ValueError):
+    """Bytes that are not text in any encoding newsroom recognises."""
+
+
+def decode(raw: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM) when it is, else the detected encoding (Latin-1,
+    Windows-1252, UTF-16 …); binary content raises NotText rather than becoming a garbage record."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" not in raw:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(raw).best()
+    if best is None or (b"\x00" in raw and best.encoding not in ("utf_16", "utf_16_le", "utf_16_be")):
+        raise NotText("the file is binary, not text; nothing was read from it")
+    return str(best)
 
 
 def _from_file(
@@ -119,10 +144,16 @@ def _from_file(
     except OSError as exc:
         yield Parsed(source, error=f"cannot read the file ({exc.strerror})")
         return
-    if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(raw.decode("utf-8", errors="replace"), source, settings, defaults)
-    elif suffix in TEXT_SUFFIXES:
-        yield parse_text(raw.decode("utf-8", errors="replace"), source, settings, defaults)
+    if suffix in JSONL_SUFFIXES | TEXT_SUFFIXES:
+        try:
+            text = decode(raw)
+        except NotText as exc:
+            yield Parsed(source, error=str(exc))
+            return
+        if suffix in JSONL_SUFFIXES:
+            yield from parse_jsonl(text, source, settings, defaults)
+        else:
+            yield parse_text(text, source, settings, defaults)
     elif suffix in HTML_SUFFIXES:
         yield parse_html(raw, source, settings, defaults)
     elif suffix in FEED_SUFFIXES:
@@ -138,13 +169,18 @@ def parse_jsonl(
     text: str, source: str, settings: IngestSettings, defaults: dict[str, Any]
 ) -> Iterator[Parsed]:
     """One record per non-blank line; a bad line is reported and the rest still read."""
+    seen = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        seen = True
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Parsed(source, number, error=f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield Parsed(source, number, error="the JSON is nested too deeply to read")
             continue
         if not isinstance(obj, dict):
             yield Parsed(source, number, error="expected a JSON object with a 'text' field")
@@ -152,6 +188,8 @@ def parse_jsonl(
         yield _build(
             source, {**defaults, **{k: v for k, v in obj.items() if v is not None}}, settings, number
         )
+    if not seen:
+        yield Parsed(source, error="the file holds no records (it is empty)")
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -220,6 +258,7 @@ def parse_feed(
         reason = getattr(feed, "bozo_exception", None)
         yield Parsed(source, error=f"not a readable RSS/Atom feed{f' ({reason})' if reason else ''}")
         return
+    broken = getattr(feed, "bozo_exception", None) if feed.bozo else None
     outlet = defaults.get("outlet") or feed.feed.get("title", "")
     for number, entry in enumerate(feed.entries, start=1):
         body = ""
@@ -246,6 +285,11 @@ def parse_feed(
         }
         if entry.get("id") and not link:
             fields["url"] = entry.get("id")
+        if broken is not None and not body.strip():
+            yield Parsed(
+                source, number, error=f"the feed is cut off or malformed ({broken}); this entry has no text"
+            )
+            continue
         yield _build(source, fields, settings, number)
 
 
@@ -260,11 +304,15 @@ def _from_url(
     ctype = page.content_type.lower()
     if any(t in ctype for t in ("rss", "atom", "xml")) or _FEED_SNIFF.search(page.content[:2048]):
         yield from parse_feed(page.content, url, settings, fetch, defaults)
-    elif "json" in ctype:
-        yield from parse_jsonl(page.content.decode("utf-8", errors="replace"), url, settings, defaults)
-    elif ctype.startswith("text/plain") or ctype.startswith("text/markdown"):
-        yield parse_text(
-            page.content.decode("utf-8", errors="replace"), url, settings, {**defaults, "url": page.url}
-        )
+    elif "json" in ctype or ctype.startswith("text/plain") or ctype.startswith("text/markdown"):
+        try:
+            text = decode(page.content)
+        except NotText as exc:
+            yield Parsed(url, error=str(exc).replace("the file", "the page"))
+            return
+        if "json" in ctype:
+            yield from parse_jsonl(text, url, settings, defaults)
+        else:
+            yield parse_text(text, url, settings, {**defaults, "url": page.url})
     else:
         yield parse_html(page.content, url, settings, defaults, url=page.url)

@@ -70,7 +70,12 @@ def parse_date(value: Any) -> datetime | None:
                 ) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first representable UTC instant
+        raise RecordError(
+            f"published_at {str(value)!r} is out of range (before year 1 or after 9999 in UTC)"
+        ) from None
 
 
 def stable_id(text: str, url: str | None) -> str:
@@ -105,6 +110,8 @@ class SourceRecord(BaseModel):
     def _has_text(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("is empty")
+        if not any(unicodedata.category(c)[0] in "LNPS" for c in value):
+            raise ValueError("holds no visible characters (only spaces, zero-width or control characters)")
         return value
 
     @field_validator("id", "title", "outlet", "beat", mode="before")

@@ -1,0 +1,208 @@
+"""Running a story while holding its lease, and every way a run can stop as a sentence; retry and resume."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsroom.briefing_doc import story_json
+from newsroom.jobs import Busy, PublicationPending
+from newsroom.llm import ModelError
+from newsroom.publication import PublicationFailed
+from newsroom.storage import StorageError, storage_sentence
+
+if TYPE_CHECKING:
+    from newsroom.jobs import EmbeddedJobs
+    from newsroom.registry import Registry
+    from newsroom.settings import Settings
+
+log = logging.getLogger("newsroom")
+
+
+class StoryError(Exception):
+    """A request about a story that cannot be carried out; the message is for a person."""
+
+
+class StaleDraft(StoryError):
+    """A decision on a draft that has since been replaced or decided."""
+
+
+class PublishPending(StoryError, PublicationPending):
+    """Decided, but a publication target is not done: it is retried with back-off, by the next click,
+    by `/newsroom retry` and by `newsroom retry`."""
+
+
+@dataclass
+class Progress:
+    """One step of a run, for doors that show progress."""
+
+    step: str
+    seconds: float
+    summary: str
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def _summary(step: str, update: dict[str, Any]) -> str:
+    if step == "research":
+        return f"{len(update.get('sources', []))} sources from {update.get('records_considered', 0)} records"
+    if step == "factcheck":
+        claims = update.get("claims", [])
+        return f"{len(claims)} claims, {len(update.get('conflicts', []))} conflicts" + (
+            f", {len(update['flagged'])} records flagged" if update.get("flagged") else ""
+        )
+    if step == "framing":
+        return "angles set"
+    if step == "writer":
+        return "draft written"
+    if step == "audit":
+        audit = update.get("audit", {})
+        return "passed" if audit.get("passed") else f"{len(audit.get('problems', []))} problems"
+    if step == "present":
+        return "waiting for an editor"
+    if step == "publish":
+        return "published"
+    if step == "reject":
+        return "rejected"
+    return ""
+
+
+class StoryRuns:
+    """The part of the facade that runs, resumes and retries stories (mixed into service.Newsroom)."""
+
+    settings: Settings
+    if TYPE_CHECKING:
+
+        @property
+        def graph(self) -> Any: ...
+        @property
+        def registry(self) -> Registry: ...
+        @property
+        def jobs(self) -> EmbeddedJobs: ...
+
+    def _config(self, story_id: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": story_id}}
+
+    def _run(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
+        """Run or resume a story while holding its lease; every way it can stop is a sentence."""
+        try:
+            with self.jobs.hold(story_id):
+                return self._run_held(story_id, payload, on_progress)
+        except Busy:
+            raise StoryError(
+                f"Story {story_id} is already being worked on; its thread says when it is done."
+            ) from None
+
+    def _run_held(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
+        started = time.perf_counter()
+        step = "start"
+        self.registry.set_status(story_id, "running", self._state(story_id).get("draft_version", 0))
+        try:
+            for chunk in self.graph.stream(payload, self._config(story_id), stream_mode="updates"):
+                for step, update in chunk.items():
+                    if step.startswith("__"):
+                        continue
+                    now = time.perf_counter()
+                    if on_progress:
+                        on_progress(Progress(step, now - started, _summary(step, update or {})))
+                    started = now
+        except PublicationFailed as exc:
+            self._mark(story_id, "publishing")
+            self.jobs.retry_publication_later(story_id)
+            raise PublishPending(str(exc)) from None
+        except ModelError as exc:
+            self.fail_story(story_id, f"Story {story_id} stopped: {exc}.")
+            raise StoryError(self._failed_sentence(story_id, str(exc))) from None
+        except (sqlite3.Error, OSError) as exc:
+            sentence = storage_sentence(exc, self.settings.checkpoint_path)
+            self.fail_story(story_id, sentence)
+            raise StoryError(self._failed_sentence(story_id, sentence)) from None
+        except StorageError as exc:
+            self.fail_story(story_id, str(exc))
+            raise StoryError(self._failed_sentence(story_id, str(exc))) from None
+        except Exception as exc:
+            log.exception("story %s failed in %s", story_id, step)
+            reason = f"an internal error ({type(exc).__name__}) after the {step} step"
+            self.fail_story(story_id, reason)
+            raise StoryError(self._failed_sentence(story_id, reason)) from None
+        state = self._state(story_id)
+        self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+        return self._explainer(story_id)
+
+    @staticmethod
+    def _failed_sentence(story_id: str, reason: str) -> str:
+        return (
+            f"Story {story_id} stopped: {reason.rstrip('.')}. Its progress is kept; "
+            f"press Retry or run `newsroom retry {story_id}` to continue."
+        )
+
+    def _mark(self, story_id: str, status: str) -> None:
+        try:
+            self.registry.set_status(story_id, status, self._state(story_id).get("draft_version", 0))
+        except Exception:  # the database that failed may fail again: the log keeps it
+            log.exception("could not mark story %s %s", story_id, status)
+
+    def fail_story(self, story_id: str, sentence: str) -> None:
+        """The story stopped; it stays resumable with `retry`, and never stays `running`."""
+        self._mark(story_id, "failed")
+
+    def _explainer(self, story_id: str) -> dict[str, Any]:
+        """The story as JSON, with where an unfinished publication stands."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        out = story_json(dict(snapshot.values or {}))
+        if tuple(snapshot.next or ()) == ("publish",):
+            targets = self.registry.publication(story_id)
+            out["status"] = "publishing"
+            out["publication"] = {
+                t: ("done" if v["done"] else v.get("error") or "not done") for t, v in targets.items()
+            }
+            out["published"] = {k: r for v in targets.values() if v["done"] for k, r in v["result"].items()}
+        return out
+
+    def _state(self, story_id: str) -> dict[str, Any]:
+        return dict(self.graph.get_state(self._config(story_id)).values or {})
+
+    def retry(self, story_id: str, on_progress: ProgressFn | None = None) -> dict[str, Any]:
+        """Continue a story that stopped (a model failure, a crash, an unfinished publication) from its
+        last saved step."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        if not snapshot.values:
+            payload = self._saved_payload(story_id)
+            if payload is None:
+                raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
+            return self._run(story_id, payload, on_progress)  # died before its first checkpoint
+        if not snapshot.next or tuple(snapshot.next) == ("approval",):
+            state = dict(snapshot.values)
+            self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+            raise StoryError(
+                f"Story {story_id} has nothing to retry; it is "
+                f"{str(state.get('status', 'finished')).replace('_', ' ')}."
+            )
+        return self._run(story_id, None, on_progress)
+
+    def continue_story(self, story_id: str) -> dict[str, Any]:
+        """Background resume (jobs): like retry, but a story with nothing left to do just reports itself."""
+        snapshot = self.graph.get_state(self._config(story_id))
+        if snapshot.values and (not snapshot.next or tuple(snapshot.next) == ("approval",)):
+            state = dict(snapshot.values)
+            self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+            return self._explainer(story_id)
+        return self.retry(story_id)
+
+    def _saved_payload(self, story_id: str) -> dict[str, Any] | None:
+        row = next((r for r in self.registry.stories(limit=100_000) if r["story_id"] == story_id), None)
+        if row is None:
+            return None
+        payload = json.loads(row.get("meta") or "{}").get("payload")
+        if not payload:
+            raise StoryError(
+                f"Story {story_id} stopped before its first step was saved and cannot be continued; "
+                "start it again."
+            )
+        return dict(payload)
