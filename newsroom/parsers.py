@@ -128,9 +128,15 @@ def decode(raw: bytes) -> str:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
-    best = charset_normalizer.from_bytes(raw).best()
+    matches = charset_normalizer.from_bytes(raw)
+    best = matches.best()
     if best is None or (b"\x00" in raw and best.encoding not in ("utf_16", "utf_16_le", "utf_16_be")):
         raise NotText("the file is binary, not text; nothing was read from it")
+    # Short text reads equally well in several single-byte code pages; like browsers, prefer Windows-1252
+    # (a superset of Latin-1) when it reads as well as the best guess.
+    western = next((m for m in matches if m.encoding in ("cp1252", "latin_1")), None)
+    if western is not None and western.chaos <= best.chaos + 0.02:
+        return str(western)
     return str(best)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -127,8 +128,8 @@ class StoryRuns:
             self.fail_story(story_id, str(exc))
             raise StoryError(self._failed_sentence(story_id, str(exc))) from None
         except Exception as exc:
-            log.exception("story %s failed in %s", story_id, step)
-            reason = f"an internal error ({type(exc).__name__}) after the {step} step"
+            log.exception("story %s failed after %s", story_id, step)
+            reason = _internal_reason(exc, step)
             self.fail_story(story_id, reason)
             raise StoryError(self._failed_sentence(story_id, reason)) from None
         state = self._state(story_id)
@@ -206,3 +207,22 @@ class StoryRuns:
                 "start it again."
             )
         return dict(payload)
+
+
+def _internal_reason(exc: BaseException, step: str) -> str:
+    """Why a run stopped on an unexpected exception, in words: which step, and whose fault it looks like."""
+    task = next(
+        (m.group(1) for n in getattr(exc, "__notes__", []) if (m := re.search(r"task with name '(\w+)'", n))),
+        None,
+    )
+    where = f"in the {task} step" if task else f"after the {step} step"
+    tb, modules = exc.__traceback__, set()
+    while tb is not None:
+        modules.add(tb.tb_frame.f_globals.get("__name__", "").split(".")[0])
+        tb = tb.tb_next
+    if modules & {"openai", "langchain_openai"}:
+        return (
+            f"the model endpoint {where} answered with something that is not an OpenAI-compatible answer "
+            "(an HTML page or a proxy's error page?); check NEWSROOM_LLM_BASE_URL (it usually ends in /v1)"
+        )
+    return f"an internal error ({type(exc).__name__}) {where}; the log has the detail"

@@ -46,6 +46,7 @@ class FakeOpenAI:
 def fake_openai(
     answers: list[tuple[int, dict[str, Any]]],
     responder: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]] | None = None,
+    delay_s: float = 0.0,
 ) -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI(list(answers), responder=responder)
     lock = threading.Lock()
@@ -53,6 +54,7 @@ def fake_openai(
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            time.sleep(delay_s)  # a slow model: time for a test to kill the process mid-story
             with lock:
                 fake.requests.append(
                     {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
@@ -115,7 +117,9 @@ def story_answer(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def story_endpoint() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def story_endpoint(delay_s: float = 0.0) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """A whole OpenAI-compatible endpoint on 127.0.0.1 that drafts any story; yields (base_url, calls)."""
-    with fake_openai([], responder=lambda body: completion(json.dumps(story_answer(body)))) as fake:
+    with fake_openai(
+        [], responder=lambda body: completion(json.dumps(story_answer(body))), delay_s=delay_s
+    ) as fake:
         yield fake.url, fake.requests
