@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +34,9 @@ def storage_fault(exc: BaseException) -> str | None:
     """The sentence for a storage fault that escaped a command, or None for anything else."""
     if isinstance(exc, StorageError):
         return str(exc)
-    if isinstance(exc, sqlite3.Error | OSError):
-        return storage_sentence(exc, get_settings().data_dir) + " (`newsroom check` says more)"
+    if isinstance(exc, sqlite3.Error):  # the checkpoints are the SQLite file commands touch most
+        return storage_sentence(exc, get_settings().checkpoint_path)
+    if isinstance(exc, OSError):
+        path = getattr(exc, "filename", None)
+        return storage_sentence(exc, Path(path) if path else get_settings().data_dir)
     return None

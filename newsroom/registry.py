@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsroom.storage import StorageError, storage_sentence
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
   story_id TEXT PRIMARY KEY, kind TEXT NOT NULL DEFAULT 'explainer', topic TEXT NOT NULL,
@@ -34,6 +36,23 @@ CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, un
 """
 
 
+def _sentences(cls: type) -> type:
+    """Every public method of `cls` turns an SQLite fault into a StorageError naming the file."""
+    for name, fn in list(vars(cls).items()):
+        if callable(fn) and not name.startswith("_"):
+
+            def wrapped(self: Registry, *args: Any, __fn: Any = fn, **kwargs: Any) -> Any:
+                try:
+                    return __fn(self, *args, **kwargs)
+                except sqlite3.Error as exc:
+                    raise StorageError(storage_sentence(exc, self.path)) from None
+
+            wrapped.__name__, wrapped.__doc__ = fn.__name__, fn.__doc__
+            setattr(cls, name, wrapped)
+    return cls
+
+
+@_sentences
 class Registry:
     """Small tables next to the checkpoints; every write is one transaction."""
 

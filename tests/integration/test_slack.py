@@ -64,6 +64,7 @@ def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Bot]:
         try:
             yield Bot(f"http://127.0.0.1:{server.server_address[1]}", slack, room)
         finally:
+            room.jobs.shutdown()  # no back-off retry outlives the fake Slack
             server.shutdown()
             server.server_close()
 
