@@ -178,7 +178,7 @@ class StoryRuns:
             if payload is None:
                 raise StoryError(f"There is no story {story_id}. `newsroom status` lists stories.")
             return self._run(story_id, payload, on_progress)  # died before its first checkpoint
-        if not snapshot.next or tuple(snapshot.next) == ("approval",):
+        if _settled(snapshot):
             state = dict(snapshot.values)
             self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
             raise StoryError(
@@ -190,7 +190,7 @@ class StoryRuns:
     def continue_story(self, story_id: str) -> dict[str, Any]:
         """Background resume (jobs): like retry, but a story with nothing left to do just reports itself."""
         snapshot = self.graph.get_state(self._config(story_id))
-        if snapshot.values and (not snapshot.next or tuple(snapshot.next) == ("approval",)):
+        if snapshot.values and _settled(snapshot):
             state = dict(snapshot.values)
             self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
             return self._explainer(story_id)
@@ -226,3 +226,12 @@ def _internal_reason(exc: BaseException, step: str) -> str:
             "(an HTML page or a proxy's error page?); check NEWSROOM_LLM_BASE_URL (it usually ends in /v1)"
         )
     return f"an internal error ({type(exc).__name__}) {where}; the log has the detail"
+
+
+def _settled(snapshot: Any) -> bool:
+    """Waiting for an editor, or finished. An empty `next` alone is not finished: a process killed after a
+    step's writes were saved but before the next checkpoint leaves `next` empty with work still to do, and
+    resuming applies those writes and carries on."""
+    if tuple(snapshot.next or ()) == ("approval",):
+        return True
+    return not snapshot.next and (snapshot.values or {}).get("status") in ("published", "rejected")

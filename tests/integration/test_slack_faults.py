@@ -170,9 +170,21 @@ def test_serve_killed_mid_story_finishes_it_after_restart(tmp_path: Path) -> Non
                 click(APPROVE, button(draft, APPROVE), EDITOR, CHANNEL, draft["_ts"]),
             )
             updated = slack.wait_for("chat.update", ts=draft["_ts"], timeout=60)
-            assert updated, slack.texts("chat.postEphemeral") + slack.texts()
+            assert updated, (slack.texts("chat.postEphemeral") + slack.texts(), _history(env))
             assert len(slack.wait_for("chat.postMessage", channel=PUBLISH)) == 1
         finally:
             second.terminate()
             second.wait()
     assert len(list((tmp_path / "data" / "published").glob("*.json"))) == 1
+
+
+def _history(env: dict[str, str]) -> str:
+    """Where the story's checkpoints stand, for a failure message."""
+    code = (
+        "from newsroom.service import Newsroom\nfrom newsroom.settings import Settings\n"
+        "r = Newsroom(Settings())\nsid = r.status()[0]['story_id']\nprint(r.status())\n"
+        "for s in r.graph.get_state_history({'configurable': {'thread_id': sid}}):\n"
+        "    print(s.metadata.get('step'), s.next, s.values.get('status'), s.metadata.get('source'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return done.stdout + done.stderr[-2000:]
