@@ -10,8 +10,8 @@ from newsroom.schemas import briefing_schema, writer_schema
 from newsroom.state import StoryState
 from prompts import load_prompt
 
-PROMPT = "writer.v1"
-BRIEFING_PROMPT = "briefing.v1"
+PROMPT = "writer.v2"
+BRIEFING_PROMPT = "briefing.v2"
 
 
 def _framing_line(framing: dict[str, Any]) -> str:

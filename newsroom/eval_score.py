@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newsroom.packets import Packet, PlantedConflict, Side, Topic, Trap
+from newsroom.publishability import check_draft
 from newsroom.verify import (
     Source,
     extract_mentions,
@@ -82,6 +83,8 @@ class TopicScore:
     updates_ok: int = 0
     history_missed: list[str] = field(default_factory=list)  # clarifications and updates shown as open
     long_labels: list[str] = field(default_factory=list)  # conflict labels over LABEL_WORDS words
+    findings_before: int = 0  # publishability findings in the writer's draft, before code finished it
+    findings_left: list[str] = field(default_factory=list)  # what the editor would still meet
     relevant: int = 0
     relevant_retrieved: int = 0
     irrelevant_retrieved: list[str] = field(default_factory=list)
@@ -358,6 +361,13 @@ def score_topic(
     score_injections(score, view, full)
     if full:
         score_citations(score, view, topic, sources)
+        score.findings_before = int((story.get("audit") or {}).get("publishability", {}).get("found", 0))
+        score.findings_left = [
+            f"{f.unit} [{f.kind}]: {f.evidence}"
+            for f in check_draft(
+                _draft(story), [s.text for s in sources], story.get("conflicts", []), topic.topic
+            )
+        ]
         keys = ("headline", "dek", "story_so_far", "sections", "faq", "conflicts", "flagged", "audit")
         score.draft = {k: story[k] for k in keys if k in story}
     usage = story.get("methodology", {})

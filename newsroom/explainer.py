@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from newsroom.finishing import correction_sentence, disagreement_sentence
+from newsroom.publishability import same_question
 from newsroom.safe_markup import md_escape, md_link, md_text, render_html
 from newsroom.verify import says_corrected, shows_both_sides
 
@@ -151,22 +154,19 @@ def to_html(ex: dict[str, Any], markdown: str | None = None) -> str:
     return render_html(markdown if markdown is not None else to_markdown(ex), ex["headline"])
 
 
-def _side(value: dict[str, Any], outlets: dict[int, str]) -> str:
-    names = sorted({outlets.get(n, f"source {n}") for n in value["citations"]})
-    return f"{' and '.join(names)} report{'s' if len(names) == 1 else ''} {value['value']}"
-
-
 def complete_draft(
-    draft: dict[str, Any], conflicts: list[dict[str, Any]], sources: list[dict[str, Any]]
+    draft: dict[str, Any], conflicts: list[dict[str, Any]], sources: list[dict[str, Any]], topic: str = ""
 ) -> tuple[dict[str, Any], list[str]]:
     """Add a cited answer, composed by code, for each disagreement or correction the writer left out.
 
-    Returns the completed draft and a note per added answer (shown in the methodology).
+    When the writer already asks about it ("Who is investing?") the composed sentence joins that answer
+    rather than asking the same question twice. Returns the completed draft and a note per change
+    (shown in the methodology).
     """
-    outlets = {s["n"]: s.get("outlet") or f"source {s['n']}" for s in sources}
+    outlets = {int(s["n"]): str(s.get("outlet") or f"source {s['n']}") for s in sources}
     if "items" in draft:
         return _complete_briefing(draft, conflicts, outlets)
-    faq = list(draft.get("faq", []))
+    faq = [dict(qa) for qa in draft.get("faq", [])]
     added: list[str] = []
     for c in conflicts:
         # a correction counts as told only where the reader is also told it is one
@@ -179,10 +179,22 @@ def complete_draft(
         cites = sorted({n for v in c["values"] for n in v["citations"]})
         if c.get("resolution"):
             question = f"Was the figure for {c['subject']} corrected?"
-            answer = f"{'; '.join(_side(v, outlets) for v in c['values'])}. {c['resolution']}"
+            answer = correction_sentence(c, outlets)
         else:
             question = f"Do the sources agree on {c['subject']}?"
-            answer = f"No. {'; '.join(_side(v, outlets) for v in c['values'])}."
+            answer = disagreement_sentence(c, outlets)
+        answer = re.sub(r"\s*\[\d+\]", "", answer)  # the marks are drawn from the citations
+        asked = next(
+            (i for i, qa in enumerate(faq) if same_question(qa.get("question", ""), question, topic)), None
+        )
+        if asked is not None:
+            qa = faq[asked]
+            qa["answer"] = f"{str(qa.get('answer', '')).rstrip()} {answer}".strip()
+            qa["citations"] = sorted(set(qa.get("citations", [])) | set(cites))
+            added.append(
+                f"FAQ {asked + 1}: code added the disagreement on {c['subject']} from the conflict list"
+            )
+            continue
         faq.append({"question": question, "answer": answer, "citations": cites, "composed_by": "code"})
         added.append(f"FAQ {len(faq)} (“{question}”) was composed by code from the conflict list")
     return {**draft, "faq": faq}, added
@@ -198,11 +210,10 @@ def _complete_briefing(
         if any(shows_both_sides(c, it.get("citations", [])) for it in items):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
-        values = "; ".join(_side(v, outlets) for v in c["values"])
-        text = (
-            f"Corrected — {c['subject']}: {values}. {c['resolution']}"
-            if c.get("resolution")
-            else f"Sources disagree on {c['subject']}: {values}."
+        text = re.sub(
+            r"\s*\[\d+\]",
+            "",
+            correction_sentence(c, outlets) if c.get("resolution") else disagreement_sentence(c, outlets),
         )
         flagged = {"text": text, "citations": cites, "composed_by": "code"}
         if len(items) < MAX_BRIEFING_ITEMS:

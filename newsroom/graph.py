@@ -12,6 +12,8 @@ from agents import factcheck, framing, research, writer
 from newsroom.briefing_doc import story_json
 from newsroom.deps import Deps
 from newsroom.explainer import complete_draft
+from newsroom.finishing import finish_draft
+from newsroom.publishability import check_draft
 from newsroom.records import parse_date
 from newsroom.state import StoryInput, StoryOutput, StoryState
 from newsroom.verify import Source, audit_draft, party_names, repair_citations
@@ -42,21 +44,42 @@ def route_after_decision(state: StoryState) -> Literal["publish", "reject", "wri
     return "reject"
 
 
-def _audit(state: StoryState) -> dict[str, Any]:
+def _audit(state: StoryState, max_rounds: int) -> dict[str, Any]:
     # Every disagreement and correction is shown with both sides cited, by construction: what the writer
     # left out, code adds from the conflict list (and the methodology says so). Then the audit.
-    draft, added = complete_draft(
-        state.get("draft", {}), state.get("conflicts", []), state.get("sources", [])
-    )
+    conflicts = state.get("conflicts", [])
+    draft, added = complete_draft(state.get("draft", {}), conflicts, state.get("sources", []), state["topic"])
     sources = [Source(s["n"], s["text"], parse_date(s.get("published_at"))) for s in state.get("sources", [])]
+    texts = [s.text for s in sources]
     # A value stated under the wrong citation is re-cited by code to the record that holds it (and the
     # editor is told); only what no source holds goes back to the writer.
-    names = party_names(state.get("claims", []), state.get("conflicts", []), state["topic"])
+    names = party_names(state.get("claims", []), conflicts, state["topic"])
     draft, recited = repair_citations(draft, sources, names=names)
+    composed = added + recited
+    # What an editor would send back (cut off, loops, copies, a corrected or contested value stated as
+    # fact...) goes back to the writer like audit problems; after the last round, code finishes it.
+    findings = check_draft(draft, texts, conflicts, state["topic"])
+    before = len(findings)
+    if findings and state.get("audit_rounds", 0) >= max_rounds:
+        draft, finished = finish_draft(draft, state.get("sources", []), conflicts, state["topic"])
+        # finishing may drop a unit that told a disagreement: the conflict list puts it back
+        draft, readded = complete_draft(draft, conflicts, state.get("sources", []), state["topic"])
+        draft, recited = repair_citations(draft, sources, names=names)
+        composed += finished + readded + recited
+        findings = check_draft(draft, texts, conflicts, state["topic"])
+    audit = audit_draft(draft, sources, conflicts, names)
+    problems = audit["problems"] + [f.sentence() for f in findings]
     return {
         "draft": draft,
-        "composed": added + recited,
-        "audit": audit_draft(draft, sources, state.get("conflicts", []), names),
+        "composed": composed,
+        "audit": {
+            "passed": not problems,
+            "problems": problems,
+            "publishability": {
+                "found": before,
+                "left": [{"unit": f.unit, "kind": f.kind, "evidence": f.evidence} for f in findings],
+            },
+        },
     }
 
 
@@ -116,7 +139,7 @@ def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
     g.add_node("factcheck", lambda s: factcheck.run(s, deps))
     g.add_node("framing", lambda s: framing.run(s, deps))
     g.add_node("writer", lambda s: writer.run(s, deps))
-    g.add_node("audit", _audit)
+    g.add_node("audit", lambda s: _audit(s, deps.audit_max_rounds))
     g.add_node("no_sources", _no_sources)
     g.add_node("present", _present)
     g.add_node("approval", _approval)

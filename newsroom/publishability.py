@@ -298,6 +298,15 @@ def _conflict_findings(unit: Unit, body: str, conflicts: list[dict[str, Any]]) -
     return out
 
 
+def same_question(a: str, b: str, topic: str = "") -> bool:
+    """Do two questions ask one thing? (their content words, values and the topic's words set aside)"""
+    shared = _content(topic)
+    words_a, words_b = _content(a) - shared, _content(b) - shared
+    if not words_a or not words_b:
+        return False
+    return len(words_a & words_b) / min(len(words_a), len(words_b)) >= SAME_QUESTION
+
+
 def _question_findings(units: list[Unit], topic: set[str]) -> list[Finding]:
     out: list[Finding] = []
     questions = [(u, _content(u.text) - topic) for u in units if u.key.endswith(".question")]
@@ -313,9 +322,34 @@ def _question_findings(units: list[Unit], topic: set[str]) -> list[Finding]:
     answers = {u.key.rsplit(".", 1)[0]: u for u in units if u.key.endswith(".answer")}
     for u, asked in questions:
         answer = answers.get(u.key.rsplit(".", 1)[0])
-        if answer and asked and not ((asked | topic) & _content(answer.text)):
+        if not answer or not asked or (asked | topic) & _content(answer.text):
+            continue
+        if not _gives_what_is_asked(u.text, answer.text):
             out.append(Finding(answer.label, "off_question", without_marks(answer.text)[:80]))
     return out
+
+
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (?:much|many|big|large|long)\b|\b(?:worth|cost|price|amount|number|size|value|total)\b", re.I
+)
+_ASKS_DATE = re.compile(r"\bwhen\b|\b(?:date|day|deadline|year)\b", re.I)
+_ASKS_WHO = re.compile(r"^\s*who(?:se|m)?\b|\bwhich (?:company|firm|person|team|group|investor|bank)", re.I)
+
+
+def _gives_what_is_asked(question: str, answer: str) -> bool:
+    """An answer in other words still answers when it gives the kind of thing asked for: an amount for
+    "how much", a date for "when", a name for "who" ("Who named CATL?" / "The Compute Desk did.")."""
+    kinds = {m.kind for m in extract_mentions(without_marks(answer))}
+    if _ASKS_AMOUNT.search(question):
+        return bool(kinds & {"money", "number", "percent", "tally"})
+    if _ASKS_DATE.search(question):
+        return bool(kinds & {"date", "year"})
+    if _ASKS_WHO.search(question):
+        return bool(
+            re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", without_marks(answer)[1:])
+            or re.match(r"[A-Z][a-z]+\s+[A-Z]", answer)
+        )
+    return False
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -40,31 +40,35 @@ class Framing(BaseModel):
 
 
 def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
-    """The writer's output schema with citations constrained to this story's source numbers."""
+    """The writer's output schema with citations constrained to this story's source numbers.
+
+    Prose fields carry no maxLength: a schema limit makes a constrained decoder stop mid-word. Lengths
+    are asked for in the prompt and enforced by code at a sentence boundary (newsroom/finishing.py).
+    """
     cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
     cites = (list[cite], Field(..., min_length=1, max_length=4))
     event = create_model(
         "Event",
         date=(str, Field(..., max_length=20)),
-        event=(str, Field(..., max_length=200)),
+        event=(str, Field(...)),
         citations=cites,
     )
     section = create_model(
         "Section",
-        heading=(str, Field(..., max_length=80)),
-        body=(str, Field(..., max_length=500)),
+        heading=(str, Field(...)),
+        body=(str, Field(...)),
         citations=cites,
     )
     faq = create_model(
         "Answer",
-        question=(str, Field(..., max_length=160)),
-        answer=(str, Field(..., max_length=320)),
+        question=(str, Field(...)),
+        answer=(str, Field(...)),
         citations=cites,
     )
     return create_model(
         "ExplainerDraft",
-        headline=(str, Field(..., max_length=120)),
-        dek=(str, Field(..., max_length=240)),
+        headline=(str, Field(...)),
+        dek=(str, Field(...)),
         story_so_far=(list[event], Field(..., min_length=1, max_length=5)),
         sections=(list[section], Field(..., min_length=1, max_length=2)),
         faq=(list[faq], Field(..., min_length=4, max_length=5)),
@@ -75,11 +79,11 @@ def briefing_schema(source_numbers: list[int]) -> type[BaseModel]:
     """A beat briefing: headline, 1-8 cited items, 0-2 cited "what to watch" lines."""
     cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
     cites = (list[cite], Field(..., min_length=1, max_length=2))
-    item = create_model("Item", text=(str, Field(..., max_length=320)), citations=cites)
-    watch = create_model("Watch", text=(str, Field(..., max_length=200)), citations=cites)
+    item = create_model("Item", text=(str, Field(...)), citations=cites)
+    watch = create_model("Watch", text=(str, Field(...)), citations=cites)
     return create_model(
         "BriefingDraft",
-        headline=(str, Field(..., max_length=120)),
+        headline=(str, Field(...)),
         items=(list[item], Field(..., min_length=1, max_length=8)),
         what_to_watch=(list[watch], Field(default_factory=list, max_length=2)),
     )

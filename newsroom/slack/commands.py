@@ -60,8 +60,8 @@ def failure_line(what: str, exc: Exception) -> str:
         return cut(f"{what} did not finish: {escape(exc)}", MAX_TEXT)
     log.exception("%s failed", what)
     return (
-        f"{what} did not finish because of an internal error ({type(exc).__name__}). Nothing stored was lost; "
-        "try again, and if it keeps failing ask whoever runs newsroom to check its log."
+        f"{what} did not finish because of an internal error ({type(exc).__name__}). Try again; "
+        "if it keeps failing, ask whoever runs newsroom to check its log."
     )
 
 

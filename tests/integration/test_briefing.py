@@ -78,7 +78,11 @@ def room(settings: Settings) -> Newsroom:
 def test_a_briefing_cites_what_is_new_flags_conflicts_and_waits_for_an_editor(room: Newsroom) -> None:
     b = room.brief("ai-industry", since=SINCE)
     assert b["kind"] == "briefing" and b["status"] == "pending_approval" and b["beat"] == "ai-industry"
-    assert b["audit"] == {"passed": True, "problems": []}, b["audit"]
+    assert b["audit"]["passed"] and b["audit"]["problems"] == [], b["audit"]
+    # the scripted writer pastes each source's first sentence: code quotes and attributes it, and says so
+    assert b["audit"]["publishability"]["left"] == []
+    if b["audit"]["publishability"]["found"]:
+        assert any("quoted and attributed" in n for n in b["methodology"]["composed_by_code"])
     assert 3 <= len(b["items"]) <= 8 and all(it["citations"] for it in b["items"])
     numbers = {s["n"] for s in b["sources"]}
     assert all(set(it["citations"]) <= numbers for it in b["items"])

@@ -22,7 +22,8 @@ def test_explain_waits_for_an_editor_with_conflicts_both_sides_cited(settings: S
     room = demo_room(settings, scripted())
     ex = room.explain(TOPIC)
     assert ex["status"] == "pending_approval" and ex["draft_version"] == 1
-    assert ex["audit"] == {"passed": True, "problems": []}
+    assert ex["audit"]["passed"] and ex["audit"]["problems"] == []
+    assert ex["audit"]["publishability"] == {"found": 0, "left": []}
     by_id = {s["record_id"]: s["n"] for s in ex["sources"]}
     assert "ds-03" not in by_id and by_id  # the syndicated copy is folded into its original
     assert next(s for s in ex["sources"] if s["record_id"] == "ds-02")["duplicates"] == ["ds-03"]
@@ -36,7 +37,7 @@ def test_explain_waits_for_an_editor_with_conflicts_both_sides_cited(settings: S
     corrected = next(c for c in ex["conflicts"] if c.get("corrected_by"))
     assert corrected["resolved_value"] == "35%" and "corrected" in corrected["resolution"]
     assert {c["status"] for c in ex["claims"]} >= {"contested", "supported"}
-    assert ex["methodology"]["prompts"]["writer.v1"].startswith("writer.v1+")
+    assert ex["methodology"]["prompts"]["writer.v2"].startswith("writer.v2+")
     assert ex["methodology"]["model_calls"] == min(8, len(ex["sources"])) + 3
     assert not (settings.published_dir).exists()  # nothing is published without a human
 
