@@ -73,8 +73,8 @@ def correction_sentence(conflict: dict[str, Any], outlets: dict[int, str]) -> st
     right = str(conflict.get("resolved_value") or "")
     by = conflict.get("corrected_by")
     wrong = [v for v in conflict.get("values", []) if v["value"] != right]
-    if not wrong or by is None:
-        return disagreement_sentence(conflict, outlets)
+    if not wrong or by is None:  # told only in words: the fact-check's own sentence stands
+        return str(conflict.get("resolution") or disagreement_sentence(conflict, outlets))
     first = [int(n) for n in wrong[0].get("citations", []) if n != by] or [int(by)]
     earlier, corrector = _names(first, outlets), outlets.get(int(by), f"source {by}")
     what = f"{conflict['subject']} as " if conflict.get("subject") else ""

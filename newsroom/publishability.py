@@ -189,6 +189,8 @@ def truncated(unit: Unit) -> bool:
         return False
     last = words(text)[-1:] or [""]
     if unit.key == "headline" or unit.key.endswith(".question"):
+        if text.endswith(("?", "!", ".")):
+            return False  # "Who?" is a whole question
         return last[0] in DANGLING or text.endswith((",", ";", ":", "-", "—"))
     return not _END.search(text)
 

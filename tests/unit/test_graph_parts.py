@@ -149,7 +149,7 @@ def test_code_adds_a_cited_answer_for_each_disagreement_the_writer_left_out() ->
     done, notes = complete_draft(draft, conflicts, sources)
     added = done["faq"][1:]
     assert [a["citations"] for a in added] == [[1, 2], [3, 4]]
-    assert added[0]["answer"] == "No. Courier reports 7-2; Herald reports 6-3."
+    assert added[0]["answer"] == "Reports differ on the vote tally: Courier gives 7-2; Herald, 6-3."
     assert "corrected the earlier report of 25% to 35%" in added[1]["answer"]
     assert all(a["composed_by"] == "code" for a in added) and len(notes) == 2
     # a draft that already shows both sides (and says the correction is one) gets nothing added

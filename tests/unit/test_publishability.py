@@ -77,8 +77,10 @@ def test_a_dek_cut_off_mid_sentence_is_found() -> None:
     assert kinds(draft(dek="The authority says costs left it no")) == ["truncated"]
 
 
-def test_a_headline_ending_on_a_dangling_word_is_cut_off() -> None:
+def test_a_headline_ending_on_a_dangling_word_is_cut_off_and_a_short_question_is_not() -> None:
     assert kinds(draft(headline="Ferry fares rise as the")) == ["truncated"]
+    faq = [{"question": "Who?", "answer": "The Tidewater Ferry Authority voted the rise.", "citations": [1]}]
+    assert kinds(draft(faq=faq)) == []
 
 
 def test_letters_of_a_script_no_source_uses_are_found() -> None:
