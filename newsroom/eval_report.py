@@ -211,7 +211,7 @@ def to_markdown(scores: list[TopicScore], settings_note: dict[str, Any]) -> str:
     lines = [
         "# Evaluation results",
         "",
-        f"`newsroom eval` on {len(table) - 1} packets, {len(scores)} stories; mode: {settings_note.get('mode')}; "
+        f"`newsroom eval` on {len({(s.half, s.packet) for s in scores})} packets, {len(scores)} stories; mode: {settings_note.get('mode')}; "
         f"model: {settings_note.get('model')}; run {settings_note.get('at', '')[:16]}.",
         "",
         "| " + " | ".join(header) + " |",
