@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from newsroom.cli import app
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
-from tests.httpfakes import closed_port_url, serve_pages
+from tests.fakes.http import closed_port_url, serve_pages
 from tests.scripted import DEMO, scripted
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)

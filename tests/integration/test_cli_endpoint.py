@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fake_openai import story_endpoint as endpoint
+from tests.fakes.openai import story_endpoint as endpoint
 from tests.scripted import DEMO
 
 

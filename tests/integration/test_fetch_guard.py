@@ -12,7 +12,7 @@ from newsroom.fetchguard import FetchPolicy, Refused, guarded_fetcher, is_public
 from newsroom.parsers import FetchError
 from newsroom.service import Newsroom
 from newsroom.settings import IngestSettings, Settings
-from tests.httpfakes import answer, serve_handler, trap_server
+from tests.fakes.http import answer, serve_handler, trap_server
 
 STRICT = FetchPolicy()
 

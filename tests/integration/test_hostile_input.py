@@ -17,10 +17,10 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
-from tests.fake_slack import FakeSlack, fake_slack
+from tests.fakes.slack import FakeSlack, fake_slack
+from tests.fakes.slackreq import click, command, post
 from tests.integration.test_slack import CHANNEL, EDITOR, PUBLISH, Bot, button, slack_env, wait_drafts
 from tests.scripted import DEMO, good_draft, scripted
-from tests.slackreq import click, command, post
 
 EVIL_TITLE = "DeepSeek funding <img src=x onerror=alert(document.domain)> round | <!channel> > more"
 EVIL_RECORD = {

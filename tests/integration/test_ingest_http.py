@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from tests.httpfakes import closed_port_url, serve_pages
+from tests.fakes.http import closed_port_url, serve_pages
 from tests.unit.test_parsers import ARTICLE
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -3,21 +3,20 @@ sentence saying so, and never stays running."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
+from tests.fakes.server import QuietHandler, serve
 from tests.scripted import DEMO
 
 
 @contextmanager
 def html_endpoint() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             page = b"<html><body><h1>Welcome to nginx!</h1></body></html>"
@@ -27,16 +26,8 @@ def html_endpoint() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(page)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield f"{base}/v1"
 
 
 def test_a_model_answering_html_fails_the_story_with_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:

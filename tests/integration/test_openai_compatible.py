@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from newsroom.llm import Endpoint, ModelError, OpenAICompatibleModel, endpoint_resolver
 from newsroom.schemas import ResearchPlan
 from newsroom.settings import LLMSettings, RoleModel
-from tests.fake_openai import completion, error, fake_openai
+from tests.fakes.openai import completion, error, fake_openai
 
 PLAN = json.dumps({"sub_questions": ["Who invested?", "How much?"]})
 

@@ -16,11 +16,11 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
-from tests.fake_openai import completion, error, fake_openai, story_answer
-from tests.fake_slack import fake_slack
+from tests.fakes.openai import completion, error, fake_openai, story_answer
+from tests.fakes.slack import fake_slack
+from tests.fakes.slackreq import SECRET, click, command, post
 from tests.integration.test_slack import CHANNEL, EDITOR, button, slack_env, wait_drafts
 from tests.scripted import DEMO
-from tests.slackreq import SECRET, click, command, post
 
 BOT_TOKEN = "xoxb-fake-bot-token-4242"
 APP_TOKEN = "xapp-fake-app-token-4242"

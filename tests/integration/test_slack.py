@@ -22,10 +22,10 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE, REJECT, REVISE
 from newsroom.slack.server import http_server
-from tests.fake_openai import story_endpoint
-from tests.fake_slack import FakeSlack, fake_slack
+from tests.fakes.openai import story_endpoint
+from tests.fakes.slack import FakeSlack, fake_slack
+from tests.fakes.slackreq import SECRET, click, command, post, submit
 from tests.scripted import DEMO, scripted
-from tests.slackreq import SECRET, click, command, post, submit
 
 EDITOR, REPORTER, CHANNEL, PUBLISH = "UEDITOR", "UREPORTER", "CNEWS", "CPUBLISH"
 
@@ -243,7 +243,7 @@ def test_status_lists_stories_and_where_each_stands(bot: Bot) -> None:
 
 
 def test_ingest_by_url_replies_with_the_summary(allow_local: None, bot: Bot) -> None:
-    from tests.httpfakes import closed_port_url, serve_pages
+    from tests.fakes.http import closed_port_url, serve_pages
 
     page = (
         b"<html><head><title>Council vote</title></head><body><article><p>" + b"The council voted 7-2. " * 30

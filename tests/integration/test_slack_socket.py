@@ -18,7 +18,7 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import socket_mode_handler
-from tests.fake_slack import fake_slack
+from tests.fakes.slack import fake_slack
 from tests.integration.test_slack import CHANNEL, EDITOR, PUBLISH, button, slack_env, wait_drafts
 from tests.scripted import DEMO, scripted
 

@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from newsroom.slack.blocks import APPROVE
-from tests.fake_slack import FakeSlack
-from tests.httpfakes import answer, serve_handler, trap_server
+from tests.fakes.http import answer, serve_handler, trap_server
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slackreq import command, post, signed
 from tests.integration.test_slack import EDITOR, Bot, button, said, start_story
-from tests.slackreq import command, post, signed
 
 
 def ingest(bot: Bot, text: str, user: str = EDITOR, name: str = "ingest") -> str:

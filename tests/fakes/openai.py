@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes.server import QuietHandler, serve
 
 
 def completion(content: str, finish: str = "stop") -> tuple[int, dict[str, Any]]:
@@ -51,7 +52,7 @@ def fake_openai(
     fake = FakeOpenAI(list(answers), responder=responder)
     lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             time.sleep(delay_s)  # a slow model: time for a test to kill the process mid-story
@@ -76,17 +77,9 @@ def fake_openai(
             self.end_headers()
             self.wfile.write(raw)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    try:
+    with serve(Handler) as base:
+        fake.url = f"{base}/v1"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def story_answer(body: dict[str, Any]) -> dict[str, Any]:

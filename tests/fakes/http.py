@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.server import QuietHandler, serve
 
 
 @contextmanager
 def serve_pages(pages: dict[str, tuple[int, str, bytes]]) -> Iterator[str]:
     """Serve {path: (status, content_type, body)}; yields the base URL. Unknown paths get 404."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             status, ctype, body = pages.get(self.path, (404, "text/plain", b"not found"))
             self.send_response(status)
@@ -21,17 +22,8 @@ def serve_pages(pages: dict[str, tuple[int, str, bytes]]) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield base
 
 
 def closed_port_url() -> str:
@@ -58,25 +50,15 @@ def serve_handler(
     """Serve every GET with `handle(request)`; yields (base URL, hit counter)."""
     trap = Trap()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
             trap.hits += 1
             handle(self)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((host, 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}", trap
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler, host) as base:
+        yield base, trap
 
 
 def answer(status: int, body: bytes = b"", ctype: str = "text/html", **headers: str) -> Callable[..., None]:

@@ -1,0 +1,1 @@
+"""Test doubles: scripted model, fake OpenAI, fake Slack, HTTP fakes, fake store."""
