@@ -18,13 +18,12 @@ from pathlib import Path
 import httpx
 
 from bench.common import median, percentile, write
+from bench.fakes import SECRET, FakeSlack, command, fake_slack, signed
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.server import http_server
-from tests.fake_slack import FakeSlack, fake_slack
 from tests.scripted import DEMO, scripted
-from tests.slackreq import SECRET, command, signed
 
 CONCURRENT = 50
 
