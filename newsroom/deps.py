@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from newsroom.llm import ModelPort
-from newsroom.store import SourceStore
+from newsroom.store import RecordStore
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Deps:
     """Injected into every agent; tests build one with fakes."""
 
     model: ModelPort
-    store: SourceStore
+    store: RecordStore
     embed: Callable[[list[str]], np.ndarray]
     publish: Callable[[dict[str, Any]], dict[str, str]] = lambda explainer: {}
     research_k: int = 12
