@@ -10,6 +10,7 @@ from newsroom.deps import Deps
 from newsroom.embedding import embed
 from newsroom.llm import ScriptedModel
 from newsroom.schemas import ExtractedFact, RecordFacts
+from tests.fakes.store import FakeStore
 
 TEXTS = {
     1: "Tencent and Alibaba are the two strategic investors at the table, people familiar said.",
@@ -43,7 +44,7 @@ def run() -> dict[str, Any]:
         }
         for n, t in TEXTS.items()
     ]
-    deps = Deps(model=ScriptedModel({"factcheck": answer}), store=None, embed=embed)  # type: ignore[arg-type]
+    deps = Deps(model=ScriptedModel({"factcheck": answer}), store=FakeStore(), embed=embed)
     return factcheck.run({"story_id": "s", "topic": "the DeepSeek funding round", "sources": sources}, deps)
 
 

@@ -74,6 +74,7 @@ def test_without_a_model_the_demo_corpus_yields_the_co_investor_disagreement_and
     from agents import factcheck
     from newsroom.deps import Deps
     from newsroom.evaluation import NoModel
+    from tests.fakes.store import FakeStore
 
     corpus = Path(__file__).resolve().parents[2] / "newsroom" / "demo" / "deepseek.jsonl"
     records = {r["id"]: r for r in map(json.loads, corpus.read_text().splitlines())}
@@ -82,7 +83,7 @@ def test_without_a_model_the_demo_corpus_yields_the_co_investor_disagreement_and
         {**records[rid], "n": n, "record_id": rid, "relevance": 0.9, "outlet": records[rid]["outlet"]}
         for n, rid in enumerate(ids, 1)
     ]
-    deps = Deps(model=NoModel(), store=None, embed=embed)  # type: ignore[arg-type]
+    deps = Deps(model=NoModel(), store=FakeStore(), embed=embed)
     out = factcheck.run({"story_id": "s", "topic": "the DeepSeek funding round", "sources": sources}, deps)  # type: ignore[typeddict-item]
     [conflict] = out["conflicts"]
     assert conflict["subject"] == "who is investing"
