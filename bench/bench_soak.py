@@ -111,7 +111,7 @@ def worker(data: str, count: int, report: str) -> None:
 
 
 def _verify(data: Path, count: int) -> dict[str, Any]:
-    from newsroom.publish import file_stem
+    from newsroom.documents.files import file_stem
     from newsroom.registry import Registry
 
     registry = Registry(data / "checkpoints.sqlite")

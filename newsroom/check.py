@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsroom.publish import file_stem
+from newsroom.documents.files import file_stem
 from newsroom.settings import Settings
 from newsroom.storage import chroma_sentence, storage_sentence
 

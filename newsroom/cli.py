@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
 
-from newsroom.briefing_doc import render_markdown
+from newsroom.documents.briefing import render_markdown
 from newsroom.ingest import IngestReport
 from newsroom.llm import ModelError
 from newsroom.records import RecordError, parse_date

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from agents import factcheck, research
-from newsroom.briefing_doc import story_json
+from newsroom.documents.briefing import story_json
 from newsroom.eval_score import TopicScore, score_topic
 from newsroom.llm import ModelError, ModelPort
 from newsroom.packets import Packet, Phrasing, Topic

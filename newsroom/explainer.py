@@ -1,157 +1,15 @@
-"""The explainer as readers and other systems get it: JSON from graph state, and Markdown/HTML renderings."""
+"""Draft completion: code adds the disagreements and corrections a writer left out, and says so."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from newsroom.finishing import correction_sentence, disagreement_sentence
 from newsroom.publishability import same_question
-from newsroom.safe_markup import md_escape, md_link, md_text, render_html
 from newsroom.verify import says_corrected, shows_both_sides
 
 MAX_BRIEFING_ITEMS = 8
-
-
-def _cited(draft: dict[str, Any]) -> set[int]:
-    out: set[int] = set()
-    for key in ("story_so_far", "sections", "faq", "items", "what_to_watch"):
-        for item in draft.get(key, []):
-            out.update(item.get("citations", []))
-    return out
-
-
-def methodology(state: dict[str, Any]) -> dict[str, Any]:
-    draft = state.get("draft") or {}
-    usage = state.get("usage") or []
-    return {
-        "records_considered": state.get("records_considered", 0),
-        "records_cited": len(_cited(draft)),
-        "sub_questions": state.get("sub_questions", []),
-        "composed_by_code": state.get("composed", []),
-        "models": state.get("models_used", {}),
-        "prompts": state.get("prompts_used", {}),
-        "model_calls": len(usage),
-        "tokens": {
-            "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
-            "completion": sum(u.get("completion_tokens", 0) for u in usage),
-        },
-        "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
-    }
-
-
-def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
-        for s in state.get("sources", [])
-    ]
-
-
-def envelope(state: dict[str, Any]) -> dict[str, Any]:
-    """What every story's JSON starts with: who asked for what, and where it stands."""
-    return {
-        "story_id": state.get("story_id"),
-        "topic": state.get("topic"),
-        "beat": state.get("beat"),
-        "requested_by": state.get("requested_by"),
-        "status": state.get("status", "revising"),
-        "draft_version": state.get("draft_version", 0),
-    }
-
-
-def checks(state: dict[str, Any]) -> dict[str, Any]:
-    """What every story's JSON ends with: the fact-check, sources, audit, methodology and decisions."""
-    return {
-        "claims": state.get("claims", []),
-        "conflicts": state.get("conflicts", []),
-        "flagged": state.get("flagged", []),
-        "sources": sources_json(state),
-        "audit": state.get("audit") or {"passed": False, "problems": ["not audited yet"]},
-        "methodology": methodology(state),
-        "history": state.get("history", []),
-        "published": state.get("published", {}),
-    }
-
-
-def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
-    """The explainer JSON contract (what `--json` writes and what is published)."""
-    draft = state.get("draft") or {}
-    return {
-        **envelope(state),
-        "headline": draft.get("headline", ""),
-        "dek": draft.get("dek", ""),
-        "story_so_far": draft.get("story_so_far", []),
-        "sections": draft.get("sections", []),
-        "faq": draft.get("faq", []),
-        **checks(state),
-    }
-
-
-def _cites(c: list[int]) -> str:
-    return " " + "".join(f"[{n}]" for n in c) if c else ""
-
-
-def to_markdown(ex: dict[str, Any]) -> str:
-    t = md_text
-    lines = [f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
-    if ex["story_so_far"]:
-        lines += ["## The story so far", ""]
-        lines += [
-            f"- **{t(e['date'])}** — {t(e['event'])}{_cites(e['citations'])}" for e in ex["story_so_far"]
-        ]
-        lines.append("")
-    for sec in ex["sections"]:
-        lines += [f"## {t(sec['heading'])}", "", f"{t(sec['body'])}{_cites(sec['citations'])}", ""]
-    if ex["faq"]:
-        lines += ["## Questions and answers", ""]
-        for qa in ex["faq"]:
-            lines += [f"**{t(qa['question'])}**", "", f"{t(qa['answer'])}{_cites(qa['citations'])}", ""]
-    lines += checks_markdown(ex)
-    m = ex["methodology"]
-    lines += [
-        "",
-        "## Methodology",
-        "",
-        f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls. Models: "
-        + ", ".join(f"{r}: {md_escape(n)}" for r, n in m["models"].items())
-        + ". Prompts: "
-        + ", ".join(md_escape(p) for p in m["prompts"].values())
-        + ". Every number and date was checked against the sources it cites; conflicts were found by "
-        "comparing the values sources state. Approved by a human editor before publication.",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def checks_markdown(ex: dict[str, Any]) -> list[str]:
-    """Disagreements, flagged records, audit problems and sources: the same for every kind of story."""
-    lines: list[str] = []
-    if ex["conflicts"]:
-        lines += ["## Where the sources disagree", ""]
-        for c in ex["conflicts"]:
-            sides = "; ".join(f"{md_escape(v['value'])}{_cites(v['citations'])}" for v in c["values"])
-            resolution = f" — {md_escape(c['resolution'])}" if c.get("resolution") else ""
-            lines.append(f"- **{md_escape(c['subject'])}**: {sides}{resolution}")
-        lines.append("")
-    if ex["flagged"]:
-        flagged = [f"- [{f['n']}] {md_escape(f['reason'])}" for f in ex["flagged"]]
-        lines += ["## Flagged records", "", *flagged, ""]
-    if not ex["audit"].get("passed"):
-        lines += (
-            ["## Citation audit problems", ""]
-            + [f"- {md_escape(p)}" for p in ex["audit"].get("problems", [])]
-            + [""]
-        )
-    lines += ["## Sources", ""]
-    for s in ex["sources"]:
-        date = md_escape((s.get("published_at") or "undated")[:10])
-        lines.append(f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}")
-    return lines
-
-
-def to_html(ex: dict[str, Any], markdown: str | None = None) -> str:
-    return render_html(markdown if markdown is not None else to_markdown(ex), ex["headline"])
 
 
 def complete_draft(

@@ -9,8 +9,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
-from newsroom.briefing_doc import story_json
 from newsroom.deps import Deps
+from newsroom.documents.briefing import story_json
 from newsroom.explainer import complete_draft
 from newsroom.finishing import finish_draft
 from newsroom.publishability import check_draft

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsroom.publish import file_publisher
+from newsroom.documents.files import file_publisher
 from newsroom.registry import Registry
 from newsroom.storage import storage_sentence
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsroom.briefing_doc import story_json
+from newsroom.documents.briefing import story_json
 from newsroom.jobs import Busy, PublicationPending
 from newsroom.llm import ModelError
 from newsroom.publication import PublicationFailed

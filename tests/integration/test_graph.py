@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from newsroom.llm import ModelError
 from newsroom.service import Newsroom, StaleDraft, StoryError
@@ -52,7 +53,7 @@ def test_approve_publishes_markdown_html_and_json(settings: Settings) -> None:
     published = json.loads(files["json"].read_text())
     assert published["status"] == "published" and published["history"][0]["who"] == "U_EDITOR"
     assert "Where the sources disagree" in files["md"].read_text()
-    assert "<h1>" in files["html"].read_text()
+    assert lxml_html.document_fromstring(files["html"].read_text()).xpath("//h1")
     with pytest.raises(StoryError, match="already published"):
         room.review(story, "approve")
 

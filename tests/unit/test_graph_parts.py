@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.explainer import explainer_json, to_html, to_markdown
+from lxml import html as lxml_html
+
+from newsroom.documents.explainer import explainer_json, to_markdown
+from newsroom.documents.html import render_html
 from newsroom.graph import route_after_audit, route_after_decision, route_after_research
 from newsroom.settings import Settings
 from prompts import load_prompt
@@ -112,7 +115,8 @@ def test_markdown_and_html_show_conflicts_and_sources() -> None:
     assert "- **tally**: 7-2 [1]; 6-3 [2]" in md
     assert "1. [Vote](https://c.example/a) — Courier, 2026-10-08" in md
     assert "2. Vote 2 — Herald, undated" in md
-    assert "<h2>Where the sources disagree</h2>" in to_html(explainer_json(STATE))
+    page = lxml_html.document_fromstring(render_html(explainer_json(STATE)))
+    assert "Where the sources disagree" in [h.text_content() for h in page.iter("h2")]
 
 
 def test_settings_read_the_documented_variables(monkeypatch: Any) -> None:

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from newsroom.briefing_doc import story_json
-from newsroom.publish import file_publisher, file_stem
+from newsroom.documents.briefing import story_json
+from newsroom.documents.files import file_publisher, file_stem
 
 
 def _explainer(story_id: str) -> dict[str, Any]:

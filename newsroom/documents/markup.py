@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import quote, urlsplit
 
@@ -53,9 +52,6 @@ def _renderer() -> MarkdownIt:
 _MD = _renderer()
 
 
-def render_html(markdown: str, title: object) -> str:
-    """A whole page from Markdown: everything from a source or a model arrives as text."""
-    return (
-        f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(str(title or ""))}</title>'
-        f"</head><body>\n{_MD.render(markdown)}</body></html>\n"
-    )
+def inline(text: object) -> str:
+    """A model's sentence as inline HTML: emphasis may stay (as in the Markdown), everything else is text."""
+    return _MD.renderInline(md_text(" ".join(str(text or "").split())))

@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from newsroom.briefing_doc import render_markdown
-from newsroom.explainer import to_html
+from newsroom.documents.briefing import render_markdown
+from newsroom.documents.html import render_html
 
 
 def file_stem(story_id: str) -> str:
@@ -49,7 +49,7 @@ def file_publisher(directory: Path) -> Any:
         # JSON last: its presence is what `newsroom check` takes to mean the set is complete.
         for fmt, text in (
             ("md", markdown),
-            ("html", to_html(explainer, markdown)),
+            ("html", render_html(explainer)),
             ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
         ):
             path = directory / f"{stem}.{fmt}"

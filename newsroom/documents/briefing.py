@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.explainer import _cites, checks, checks_markdown, envelope, explainer_json, to_markdown
-from newsroom.safe_markup import md_escape, md_text
+from newsroom.documents.explainer import checks, checks_markdown, cites, envelope, explainer_json, to_markdown
+from newsroom.documents.markup import md_escape, md_text
 
 
 def briefing_json(state: dict[str, Any]) -> dict[str, Any]:
@@ -36,10 +36,10 @@ def briefing_markdown(b: dict[str, Any]) -> str:
         f"*Briefing on {md_escape(b['beat'])}" + (f", new since {since}*" if since else "*"),
         "",
     ]
-    lines += [f"- {md_text(it['text'])}{_cites(it['citations'])}" for it in b["items"]]
+    lines += [f"- {md_text(it['text'])}{cites(it['citations'])}" for it in b["items"]]
     if b.get("what_to_watch"):
         lines += ["", "## What to watch", ""]
-        lines += [f"- {md_text(w['text'])}{_cites(w['citations'])}" for w in b["what_to_watch"]]
+        lines += [f"- {md_text(w['text'])}{cites(w['citations'])}" for w in b["what_to_watch"]]
     lines += ["", *checks_markdown(b)]
     if b.get("failed_sources"):
         lines += ["", "Sources that could not be read this time: "]

@@ -1,0 +1,177 @@
+"""The explainer as readers and other systems get it: JSON from graph state, and its Markdown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from newsroom.documents.markup import http_url, md_escape, md_link, md_text
+
+# What made the story, in order; the methodology block names them so a reader knows a human decided last.
+STAGES = ("ingest", "research", "fact-check", "framing", "write", "audit", "editor")
+
+
+def _cited(draft: dict[str, Any]) -> set[int]:
+    out: set[int] = set()
+    for key in ("story_so_far", "sections", "faq", "items", "what_to_watch"):
+        for item in draft.get(key, []):
+            out.update(item.get("citations", []))
+    return out
+
+
+def methodology(state: dict[str, Any]) -> dict[str, Any]:
+    draft = state.get("draft") or {}
+    usage = state.get("usage") or []
+    return {
+        "records_considered": state.get("records_considered", 0),
+        "records_cited": len(_cited(draft)),
+        "sub_questions": state.get("sub_questions", []),
+        "composed_by_code": state.get("composed", []),
+        "models": state.get("models_used", {}),
+        "prompts": state.get("prompts_used", {}),
+        "model_calls": len(usage),
+        "tokens": {
+            "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
+            "completion": sum(u.get("completion_tokens", 0) for u in usage),
+        },
+        "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
+    }
+
+
+def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
+        for s in state.get("sources", [])
+    ]
+
+
+def envelope(state: dict[str, Any]) -> dict[str, Any]:
+    """What every story's JSON starts with: who asked for what, and where it stands."""
+    return {
+        "story_id": state.get("story_id"),
+        "topic": state.get("topic"),
+        "beat": state.get("beat"),
+        "requested_by": state.get("requested_by"),
+        "status": state.get("status", "revising"),
+        "draft_version": state.get("draft_version", 0),
+    }
+
+
+def checks(state: dict[str, Any]) -> dict[str, Any]:
+    """What every story's JSON ends with: the fact-check, sources, audit, methodology and decisions."""
+    return {
+        "claims": state.get("claims", []),
+        "conflicts": state.get("conflicts", []),
+        "flagged": state.get("flagged", []),
+        "sources": sources_json(state),
+        "audit": state.get("audit") or {"passed": False, "problems": ["not audited yet"]},
+        "methodology": methodology(state),
+        "history": state.get("history", []),
+        "published": state.get("published", {}),
+    }
+
+
+def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
+    """The explainer JSON contract (what `--json` writes and what is published)."""
+    draft = state.get("draft") or {}
+    return {
+        **envelope(state),
+        "headline": draft.get("headline", ""),
+        "dek": draft.get("dek", ""),
+        "story_so_far": draft.get("story_so_far", []),
+        "sections": draft.get("sections", []),
+        "faq": draft.get("faq", []),
+        **checks(state),
+    }
+
+
+def cites(c: list[int]) -> str:
+    """Citation marks after a sentence: ` [1][2]`."""
+    return " " + "".join(f"[{n}]" for n in c) if c else ""
+
+
+def beat_label(doc: dict[str, Any]) -> str:
+    """The kicker above the headline: the beat a story belongs to, else what kind of story it is."""
+    return str(doc.get("beat") or ("Briefing" if doc.get("kind") == "briefing" else "Explainer"))
+
+
+def counts_line(doc: dict[str, Any]) -> str:
+    """`N records · M web citations`: what was read, and how many cited sources a reader can open."""
+    considered = doc["methodology"]["records_considered"]
+    web = sum(1 for s in doc["sources"] if http_url(s.get("url")))
+    return f"{considered} records · {web} web citations"
+
+
+def source_date(source: dict[str, Any]) -> str:
+    return (source.get("published_at") or "undated")[:10]
+
+
+def methodology_sentences(doc: dict[str, Any]) -> list[str]:
+    """The methodology block as plain sentences (escaped where they land), shared by Markdown and HTML."""
+    m = doc["methodology"]
+    return [
+        f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
+        f"{m['model_calls']} model calls.",
+        "Every number and date was checked against the sources it cites; conflicts were found by "
+        "comparing the values sources state. Approved by a human editor before publication.",
+    ]
+
+
+def to_markdown(ex: dict[str, Any]) -> str:
+    t = md_text
+    lines = [f"*{md_escape(beat_label(ex))}*", "", f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
+    lines += [md_escape(counts_line(ex)), ""]
+    for sec in ex["sections"]:
+        lines += [f"## {t(sec['heading'])}", "", f"{t(sec['body'])}{cites(sec['citations'])}", ""]
+    if ex["story_so_far"]:
+        lines += ["## The story so far", ""]
+        lines += [
+            f"- **{t(e['date'])}** — {t(e['event'])}{cites(e['citations'])}" for e in ex["story_so_far"]
+        ]
+        lines.append("")
+    if ex["faq"]:
+        lines += ["## Frequently asked", ""]
+        for qa in ex["faq"]:
+            lines += [f"**{t(qa['question'])}**", "", f"{t(qa['answer'])}{cites(qa['citations'])}", ""]
+    lines += checks_markdown(ex)
+    m = ex["methodology"]
+    first, second = methodology_sentences(ex)
+    lines += [
+        "",
+        "## Methodology",
+        "",
+        " → ".join(STAGES),
+        "",
+        f"{first} Models: "
+        + ", ".join(f"{r}: {md_escape(n)}" for r, n in m["models"].items())
+        + ". Prompts: "
+        + ", ".join(md_escape(p) for p in m["prompts"].values())
+        + f". {second}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def checks_markdown(ex: dict[str, Any]) -> list[str]:
+    """Disagreements, flagged records, audit problems and sources: the same for every kind of story."""
+    lines: list[str] = []
+    if ex["conflicts"]:
+        lines += ["## Where the sources disagree", ""]
+        for c in ex["conflicts"]:
+            sides = "; ".join(f"{md_escape(v['value'])}{cites(v['citations'])}" for v in c["values"])
+            resolution = f" — {md_escape(c['resolution'])}" if c.get("resolution") else ""
+            lines.append(f"- **{md_escape(c['subject'])}**: {sides}{resolution}")
+        lines.append("")
+    if ex["flagged"]:
+        flagged = [f"- [{f['n']}] {md_escape(f['reason'])}" for f in ex["flagged"]]
+        lines += ["## Flagged records", "", *flagged, ""]
+    if not ex["audit"].get("passed"):
+        lines += (
+            ["## Citation audit problems", ""]
+            + [f"- {md_escape(p)}" for p in ex["audit"].get("problems", [])]
+            + [""]
+        )
+    lines += ["## Sources", ""]
+    for s in ex["sources"]:
+        date = md_escape(source_date(s))
+        lines.append(f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}")
+    return lines
