@@ -30,7 +30,16 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/briefing.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/fetchguard.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
-    "newsroom/safe_markup.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents", "httpx"},
+    # documents render what a story holds: no model client, store, graph or door
+    "newsroom/documents/": {
+        "chromadb",
+        "langgraph",
+        "slack_bolt",
+        "slack_sdk",
+        "agents",
+        "httpx",
+        "langchain_openai",
+    },
     "newsroom/model_retry.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     # what code decides about drafts and sources reads text only: no store, graph, door or model client
     "newsroom/publishability.py": {
@@ -93,6 +102,32 @@ def test_layers_import_only_what_they_may() -> None:
             bad = _imports(path) & banned
             if bad:
                 problems.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert not problems, "\n".join(problems)
+
+
+# project modules (dotted prefixes) a room must not import: the table above sees top-level packages only
+FORBIDDEN_OURS: dict[str, tuple[str, ...]] = {
+    "newsroom/documents/": ("newsroom.models", "newsroom.llm", "newsroom.localmodel", "newsroom.slack"),
+}
+
+
+def _modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_rooms_import_only_the_project_modules_they_may() -> None:
+    problems = []
+    for prefix, banned in FORBIDDEN_OURS.items():
+        for path in sorted(ROOT.glob(prefix + "**/*.py")):
+            bad = sorted(m for m in _modules(path) if m.startswith(banned))
+            if bad:
+                problems.append(f"{path.relative_to(ROOT)} imports {bad}")
     assert not problems, "\n".join(problems)
 
 
