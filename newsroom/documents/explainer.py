@@ -119,8 +119,10 @@ def methodology_sentences(doc: dict[str, Any]) -> list[str]:
 
 def to_markdown(ex: dict[str, Any]) -> str:
     t = md_text
-    lines = [f"*{md_escape(beat_label(ex))}*", "", f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
-    lines += [md_escape(counts_line(ex)), ""]
+    # The title stays the first line (what a Markdown reader and `--md` users expect); the beat label
+    # that sits above the headline on the page joins the counts line here.
+    lines = [f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
+    lines += [md_escape(f"{beat_label(ex)} · {counts_line(ex)}"), ""]
     for sec in ex["sections"]:
         lines += [f"## {t(sec['heading'])}", "", f"{t(sec['body'])}{cites(sec['citations'])}", ""]
     if ex["story_so_far"]:
