@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from newsroom.cli import _date_opt, _emit, _fail, _newsroom, _progress, app, err, out
+from newsroom.cli.common import app, date_option, emit, err, fail, open_newsroom, out, show_progress
 from newsroom.llm import ModelError
 from newsroom.service import StoryError
 
@@ -25,8 +25,8 @@ def brief(
     md_file: Annotated[Path | None, typer.Option("--md", help="Write the Markdown here.")] = None,
 ) -> None:
     """Poll a beat's sources and draft a briefing on what is new; it then waits for an editor's decision."""
-    room = _newsroom()
-    cutoff = _date_opt(since, "since")
+    room = open_newsroom()
+    cutoff = date_option(since, "since")
     try:
         plan = room.prepare_briefing(beat, cutoff)
         err.print(
@@ -37,15 +37,15 @@ def brief(
         )
         for failed in plan.failed_sources:
             err.print(f"  could not read {failed['source']}: {failed['error']}", markup=False)
-        result = room.run_briefing(plan, requested_by="cli", on_progress=_progress)
+        result = room.run_briefing(plan, requested_by="cli", on_progress=show_progress)
     except (StoryError, ModelError) as exc:
-        _fail(exc)
+        fail(exc)
     if result["status"] == "nothing_new":
         if json_file:
             json_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         out.print(result["message"], markup=False, highlight=False)
         return
-    _emit(result, json_file, md_file)
+    emit(result, json_file, md_file)
 
 
 @app.command()
@@ -53,7 +53,7 @@ def beats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the beats as JSON.")] = False,
 ) -> None:
     """List the beats in the beats file, their sources and next run times; invalid entries are named."""
-    loaded = _newsroom().beats()
+    loaded = open_newsroom().beats()
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {

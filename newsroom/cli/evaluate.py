@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from newsroom.cli import _fail, _newsroom, app, err, out
+from newsroom.cli.common import app, err, fail, open_newsroom, out
 from newsroom.eval_report import details, phrasing_figures, phrasing_lines, rows, to_json, to_markdown
 from newsroom.eval_score import TopicScore
 from newsroom.evaluation import check_phrasings, run_eval
@@ -49,8 +49,8 @@ def eval_(
         packets = load_packets(packets_dir)
         phrasings = load_phrasings(packets_dir) if packets_dir.is_dir() else []
     except PacketError as exc:
-        _fail(exc)
-    room = _newsroom()
+        fail(exc)
+    room = open_newsroom()
     model = None if no_model else room.model
     err.print(
         f"Evaluating {len(packets)} packets "
@@ -60,7 +60,7 @@ def eval_(
     try:
         scores, note = run_eval(packets, room.settings, model, on_story=_story_line)
     except ModelError as exc:
-        _fail(exc)
+        fail(exc)
     header, table = rows(scores)
     view = Table(*header, title=f"newsroom eval ({note['mode']})")
     for r in table:

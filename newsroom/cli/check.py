@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from newsroom.check import check
-from newsroom.cli import app, out
+from newsroom.cli.common import app, out
 from newsroom.settings import get_settings
 from newsroom.storage import StorageError, storage_sentence
 

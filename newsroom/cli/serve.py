@@ -1,0 +1,63 @@
+"""`newsroom serve`: the Slack bot, the beat scheduler and background resume in one process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newsroom.cli.common import app, err, fail
+from newsroom.service import Newsroom
+from newsroom.settings import get_settings
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address for HTTP mode.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for HTTP mode.")] = 3000,
+) -> None:
+    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP at POST /slack/events."""
+    import logging
+
+    from newsroom.scheduler import BeatScheduler
+    from newsroom.slack.app import SlackConfigError, SlackContext, build_app
+    from newsroom.slack.briefs import on_schedule
+    from newsroom.slack.server import http_server, socket_mode_handler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    socket_mode = settings.slack_app_token is not None
+    room = Newsroom(settings)
+    ctx = SlackContext(room, settings)
+    try:
+        bolt = build_app(room, settings, socket_mode=socket_mode, ctx=ctx)
+    except SlackConfigError as exc:
+        fail(exc)
+    # Stories a killed process left running or publishing continue from their last checkpoint; a sweep
+    # finds work a replica on another host abandoned.
+    resumed = room.jobs.resume_unfinished()
+    if resumed:
+        err.print(f"newsroom: resuming {len(resumed)} unfinished stories", markup=False)
+    room.jobs.sweep_every(120)
+    scheduler = BeatScheduler(room, on_due=on_schedule(ctx))
+    scheduler.start()
+    for beat, when in scheduler.next_runs().items():
+        err.print(f"newsroom: beat {beat} next briefing at {when}", markup=False)
+    try:
+        if settings.slack_app_token is not None:
+            err.print("newsroom: Socket Mode (SLACK_APP_TOKEN is set); Ctrl-C stops")
+            socket_mode_handler(bolt, settings.slack_app_token.get_secret_value()).start()
+            return
+        try:
+            server = http_server(bolt, host, port)
+        except OSError as exc:
+            fail(RuntimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+        err.print(
+            f"newsroom: HTTP mode on http://{host}:{server.server_address[1]}/slack/events; Ctrl-C stops"
+        )
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+    finally:
+        scheduler.shutdown()
