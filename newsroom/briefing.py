@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsroom.beats import Beat
-
-if TYPE_CHECKING:
-    from newsroom.service import Newsroom
+from newsroom.ingest import IngestReport
+from newsroom.parsers import Parsed
+from newsroom.registry import Registry
+from newsroom.store import SourceStore
 
 log = logging.getLogger("newsroom.briefing")
+
+IngestSource = Callable[[str, str], tuple[list[Parsed], IngestReport]]
+"""Read one source for a beat (source, beat name) and store what is new: what was read, and the report."""
 
 
 @dataclass
@@ -49,14 +54,13 @@ class BriefingPlan:
         }
 
 
-def poll(room: Newsroom, beat: Beat) -> tuple[int, list[dict[str, str]]]:
+def poll(ingest: IngestSource, beat: Beat) -> tuple[int, list[dict[str, str]]]:
     """Ingest each source on its own, so one dead feed never stops the others; returns (added, failed)."""
     added = 0
     failed: list[dict[str, str]] = []
     for source in beat.sources:
         try:
-            parsed = room.read_targets([source], beat=beat.name)
-            report = room.ingest_parsed(parsed)
+            parsed, report = ingest(source, beat.name)
         except Exception as exc:  # a source must never take the briefing down with it
             log.warning("beat %s: source %s failed: %s", beat.name, source, exc)
             failed.append({"source": source, "error": f"{type(exc).__name__}: {exc}"})
@@ -69,23 +73,22 @@ def poll(room: Newsroom, beat: Beat) -> tuple[int, list[dict[str, str]]]:
     return added, failed
 
 
-def select(room: Newsroom, beat: Beat, since: datetime, limit: int) -> list[str]:
+def select(store: SourceStore, registry: Registry, beat: Beat, since: datetime, limit: int) -> list[str]:
     """The beat's records dated since `since`, not in a published briefing, one per syndicated group.
 
     With a query, the most relevant come first; without, the newest.
     """
-    briefed = room.registry.briefed(beat.name)
+    briefed = registry.briefed(beat.name)
     fresh = [
         r
-        for r in room.store.list_records(beat=beat.name)
+        for r in store.list_records(beat=beat.name)
         if (r.published_at or r.ingested_at) >= since and r.id not in briefed and not r.duplicate_of
     ]
     if not fresh:
         return []
     if beat.query:
         scores = {
-            h.record.id: h.score
-            for h in room.store.search(beat.query, k=max(50, 3 * len(fresh)), beat=beat.name)
+            h.record.id: h.score for h in store.search(beat.query, k=max(50, 3 * len(fresh)), beat=beat.name)
         }
         fresh.sort(key=lambda r: scores.get(r.id, 0.0), reverse=True)
     else:
@@ -94,12 +97,21 @@ def select(room: Newsroom, beat: Beat, since: datetime, limit: int) -> list[str]
 
 
 def prepare(
-    room: Newsroom, beat: Beat, since: datetime | None = None, now: datetime | None = None
+    beat: Beat,
+    *,
+    store: SourceStore,
+    registry: Registry,
+    ingest: IngestSource,
+    max_records: int,
+    since: datetime | None = None,
+    now: datetime | None = None,
 ) -> BriefingPlan:
+    """Poll the beat's sources, then choose at most `max_records` records dated since `since` (default:
+    the beat's lookback before `now`)."""
     now = now or datetime.now(UTC)
     cutoff = since or now - beat.lookback
-    added, failed = poll(room, beat)
-    ids = select(room, beat, cutoff, room.settings.briefing_max_records)
+    added, failed = poll(ingest, beat)
+    ids = select(store, registry, beat, cutoff, max_records)
     log.info("beat %s: %d new records ingested, %d chosen since %s", beat.name, added, len(ids), cutoff)
     return BriefingPlan(beat, cutoff, ids, added, failed)
 

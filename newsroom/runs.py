@@ -90,6 +90,25 @@ class StoryRuns:
     def _config(self, story_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": story_id}}
 
+    def _start(
+        self,
+        payload: dict[str, Any],
+        title: str,
+        *,
+        kind: str = "explainer",
+        keep_payload: bool = False,
+        on_progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Start a new story (explainer or briefing) under `payload["story_id"]` and run it to the
+        approval point; `keep_payload` saves the payload so a run that dies before its first
+        checkpoint can be retried from it."""
+        story_id = payload["story_id"]
+        if self.registry.exists(story_id) or self._state(story_id):
+            raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
+        meta = json.dumps({"payload": payload}) if keep_payload else "{}"
+        self.registry.add_story(story_id, title, payload["requested_by"], kind=kind, meta=meta)
+        return self._run(story_id, payload, on_progress)
+
     def _run(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
         """Run or resume a story while holding its lease; every way it can stop is a sentence."""
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import uuid
@@ -35,7 +34,7 @@ from newsroom.runs import StoryError as StoryError
 from newsroom.runs import StoryRuns
 from newsroom.settings import Settings
 from newsroom.storage import StorageError, chroma_sentence, lazy_store, storage_sentence
-from newsroom.store import SearchHit, SourceStore, open_store
+from newsroom.store import Search, SearchHit, SourceStore, open_store
 
 log = logging.getLogger("newsroom")
 
@@ -137,15 +136,10 @@ class Newsroom(StoryRuns):
     ) -> IngestReport:
         return ingest_parsed(parsed, self.store, self.settings, on_progress)
 
-    def search(
-        self,
-        query: str,
-        k: int = 10,
-        beat: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[SearchHit]:
-        return self.store.search(query, k=k, beat=beat, since=since, until=until)
+    @property
+    def search(self) -> Search:
+        """The store's search: records ranked by meaning, a syndicated copy folded into its original."""
+        return self.store.search
 
     # -- stories ---------------------------------------------------------------------------------
 
@@ -162,12 +156,9 @@ class Newsroom(StoryRuns):
         if not topic:
             raise StoryError('Say what the explainer is about, e.g. `newsroom explain "the transit budget"`.')
         story_id = story_id or f"story-{uuid.uuid4().hex[:10]}"
-        if self.registry.exists(story_id) or self._state(story_id):
-            raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
-        # The payload is kept: a story whose process died before its first checkpoint starts again from it.
         payload = {"story_id": story_id, "topic": topic, "beat": beat, "requested_by": requested_by}
-        self.registry.add_story(story_id, topic, requested_by, meta=json.dumps({"payload": payload}))
-        return self._run(story_id, payload, on_progress)
+        # The payload is kept: a story whose process died before its first checkpoint starts again from it.
+        return self._start(payload, topic, on_progress=on_progress, keep_payload=True)
 
     # -- beats -----------------------------------------------------------------------------------
 
@@ -189,7 +180,21 @@ class Newsroom(StoryRuns):
         self, beat: str | Beat, since: datetime | None = None, now: datetime | None = None
     ) -> BriefingPlan:
         """Poll the beat's sources, ingest what is new, and choose the records a briefing would cover."""
-        return briefing.prepare(self, beat if isinstance(beat, Beat) else self.beat(beat), since, now)
+        return briefing.prepare(
+            beat if isinstance(beat, Beat) else self.beat(beat),
+            # Opened on first use, as `self.store` was: the poll comes first whether or not the store opens.
+            store=lazy_store(lambda: self.store, self.settings.chroma_dir),
+            registry=self.registry,
+            ingest=self._ingest_source,
+            max_records=self.settings.briefing_max_records,
+            since=since,
+            now=now,
+        )
+
+    def _ingest_source(self, source: str, beat: str) -> tuple[list[Parsed], IngestReport]:
+        """One of a beat's sources read and stored: what the briefing's poll is handed."""
+        parsed = self.read_targets([source], beat=beat)
+        return parsed, self.ingest_parsed(parsed)
 
     def run_briefing(
         self,
@@ -202,10 +207,8 @@ class Newsroom(StoryRuns):
         if not plan.record_ids:
             return plan.nothing_new()
         story_id = story_id or f"brief-{plan.beat.name}-{uuid.uuid4().hex[:8]}"
-        if self.registry.exists(story_id) or self._state(story_id):
-            raise StoryError(f"Story {story_id} already exists; use `newsroom show {story_id}`.")
-        self.registry.add_story(story_id, f"briefing: {plan.beat.name}", requested_by, kind="briefing")
-        return self._run(story_id, briefing.payload(plan, story_id, requested_by), on_progress)
+        payload = briefing.payload(plan, story_id, requested_by)
+        return self._start(payload, f"briefing: {plan.beat.name}", kind="briefing", on_progress=on_progress)
 
     def brief(
         self,

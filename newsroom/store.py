@@ -45,12 +45,10 @@ class Neighbor:
     similarity: float
 
 
-class RecordStore(Protocol):
-    """What the agents may ask of the record store (they only read): all a test double must offer."""
+class Search(Protocol):
+    """Rank stored records by meaning: the one signature of a search, whoever offers it (store, facade)."""
 
-    def get(self, ids: list[str]) -> list[SourceRecord]: ...
-    def duplicates_of(self, record_id: str) -> list[str]: ...
-    def search(
+    def __call__(
         self,
         query: str,
         k: int = 10,
@@ -58,6 +56,15 @@ class RecordStore(Protocol):
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> list[SearchHit]: ...
+
+
+class RecordStore(Protocol):
+    """What the agents may ask of the record store (they only read): all a test double must offer."""
+
+    def get(self, ids: list[str]) -> list[SourceRecord]: ...
+    def duplicates_of(self, record_id: str) -> list[str]: ...
+    @property
+    def search(self) -> Search: ...  # a property so the signature is written once, in Search
 
 
 class SourceStore(RecordStore, Protocol):
