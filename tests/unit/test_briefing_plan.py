@@ -1,0 +1,95 @@
+"""A briefing plan from what it is handed (a store, a registry, an ingest function), with no Newsroom."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from newsroom import briefing
+from newsroom.beats import Beat
+from newsroom.ingest import IngestReport
+from newsroom.parsers import Parsed
+from newsroom.records import SourceRecord
+from newsroom.registry import Registry
+from newsroom.store import SearchHit, SourceStore
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _record(rid: str, hours_ago: float, duplicate_of: str | None = None) -> SourceRecord:
+    return SourceRecord(
+        id=rid,
+        title=rid,
+        text=f"Words of {rid}.",
+        beat="city-hall",
+        published_at=NOW - timedelta(hours=hours_ago),
+        duplicate_of=duplicate_of,
+    )
+
+
+class _Store:
+    def __init__(self, records: list[SourceRecord]) -> None:
+        self.records = records
+
+    def list_records(self, beat: str | None = None, **_: Any) -> list[SourceRecord]:
+        return [r for r in self.records if r.beat == beat]
+
+    def search(self, query: str, k: int = 10, beat: str | None = None, **_: Any) -> list[SearchHit]:
+        # "budget" ranks the oldest fresh record first, so a query visibly reorders the choice
+        return [SearchHit(r, 1.0 if r.id == "old" else 0.5) for r in self.list_records(beat)]
+
+
+class _Registry:
+    def briefed(self, beat: str) -> set[str]:
+        return {"told"}
+
+
+def _beat(query: str | None) -> Beat:
+    return Beat(
+        name="city-hall",
+        channel="#city",
+        sources=("https://dead.example/feed", "https://live.example/feed"),
+        query=query,
+        schedule="0 8 * * *",
+        timezone="UTC",
+        lookback=timedelta(hours=24),
+    )
+
+
+def _ingest(source: str, beat: str) -> tuple[list[Parsed], IngestReport]:
+    if "dead" in source:
+        raise ConnectionError("no route to host")
+    return [Parsed(source, record=_record("new", 1))], IngestReport(added=[_record("new", 1)])
+
+
+def _plan(query: str | None) -> briefing.BriefingPlan:
+    store = _Store(
+        [
+            _record("new", 1),
+            _record("old", 20),
+            _record("copy", 2, duplicate_of="new"),
+            _record("told", 3),
+            _record("stale", 30),
+        ]
+    )
+    return briefing.prepare(
+        _beat(query),
+        store=cast(SourceStore, store),
+        registry=cast(Registry, _Registry()),
+        ingest=_ingest,
+        max_records=5,
+        now=NOW,
+    )
+
+
+def test_a_plan_skips_copies_briefed_and_stale_records_and_names_the_dead_source() -> None:
+    plan = _plan(None)
+    assert plan.record_ids == ["new", "old"]  # newest first without a query
+    assert plan.added == 1
+    assert plan.since == NOW - timedelta(hours=24)
+    assert [f["source"] for f in plan.failed_sources] == ["https://dead.example/feed"]
+    assert "no route to host" in plan.failed_sources[0]["error"]
+
+
+def test_a_query_orders_the_plan_by_relevance() -> None:
+    assert _plan("budget").record_ids == ["old", "new"]
