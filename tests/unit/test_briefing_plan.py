@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from newsroom import briefing
 from newsroom.beats import Beat
@@ -11,7 +11,7 @@ from newsroom.ingest import IngestReport
 from newsroom.parsers import Parsed
 from newsroom.records import SourceRecord
 from newsroom.registry import Registry
-from newsroom.store import SearchHit, SourceStore
+from tests.fakes.store import FakeStore
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -20,23 +20,12 @@ def _record(rid: str, hours_ago: float, duplicate_of: str | None = None) -> Sour
     return SourceRecord(
         id=rid,
         title=rid,
-        text=f"Words of {rid}.",
+        # only the oldest fresh record is about the budget, so a query visibly reorders the choice
+        text="The transit budget passed." if rid == "old" else f"Words of {rid}.",
         beat="city-hall",
         published_at=NOW - timedelta(hours=hours_ago),
         duplicate_of=duplicate_of,
     )
-
-
-class _Store:
-    def __init__(self, records: list[SourceRecord]) -> None:
-        self.records = records
-
-    def list_records(self, beat: str | None = None, **_: Any) -> list[SourceRecord]:
-        return [r for r in self.records if r.beat == beat]
-
-    def search(self, query: str, k: int = 10, beat: str | None = None, **_: Any) -> list[SearchHit]:
-        # "budget" ranks the oldest fresh record first, so a query visibly reorders the choice
-        return [SearchHit(r, 1.0 if r.id == "old" else 0.5) for r in self.list_records(beat)]
 
 
 class _Registry:
@@ -63,7 +52,7 @@ def _ingest(source: str, beat: str) -> tuple[list[Parsed], IngestReport]:
 
 
 def _plan(query: str | None) -> briefing.BriefingPlan:
-    store = _Store(
+    store = FakeStore(
         [
             _record("new", 1),
             _record("old", 20),
@@ -74,7 +63,7 @@ def _plan(query: str | None) -> briefing.BriefingPlan:
     )
     return briefing.prepare(
         _beat(query),
-        store=cast(SourceStore, store),
+        store=store,
         registry=cast(Registry, _Registry()),
         ingest=_ingest,
         max_records=5,
