@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.verify import redact_injections
+from newsroom.claims.injections import redact_injections
 
 
 def claims_block(claims: list[dict[str, Any]], limit: int = 25) -> str:

@@ -8,33 +8,25 @@ from typing import Any
 
 import numpy as np
 
+from newsroom.claims.conflicts import find_conflicts, subject_overlap, subject_words
+from newsroom.claims.corrections import correction_conflicts
+from newsroom.claims.injections import find_injection, redact_injections
+from newsroom.claims.lexicon_en import ROLE_LABELS
+from newsroom.claims.mentions import extract_mentions
+from newsroom.claims.pairing import pair_parties, pair_values
+from newsroom.claims.parties import party_readings
+from newsroom.claims.readings import value_readings
+from newsroom.claims.text import sentences
+from newsroom.claims.types import Fact
+from newsroom.claims.values import parties, typed_value
 from newsroom.deps import Deps
-from newsroom.readings import pair_values, value_readings
 from newsroom.records import normalize_text
-from newsroom.roles import ROLE_LABELS, pair_parties, party_readings
 from newsroom.schemas import RecordFacts
 from newsroom.state import StoryState
-from newsroom.verify import (
-    SENTENCES,
-    Fact,
-    correction_conflicts,
-    extract_mentions,
-    find_conflicts,
-    find_injection,
-    parties,
-    redact_injections,
-    subject_overlap,
-    subject_words,
-    typed_value,
-)
 from prompts import load_prompt
 
 PROMPT = "factcheck.v1"
 _NEGATED = re.compile(r"\b(?:not|no longer|never|neither|nor|without|denied|denies)\b|n't\b", re.I)
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCES.split(text) if s.strip()]
 
 
 def _value_in(value: str, sentence: str) -> bool:
@@ -49,7 +41,7 @@ def _value_in(value: str, sentence: str) -> bool:
 
 def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     prompt = load_prompt(PROMPT)
-    numbered = sentences(redact_injections(source["text"])[: deps.source_chars])
+    numbered = sentences(redact_injections(source["text"])[: deps.research.source_chars])
     system, user = prompt.render(
         n=source["n"],
         outlet=source["outlet"],
@@ -70,17 +62,17 @@ def _code_facts(
     sources: list[dict[str, Any]], topic_words: frozenset[str], deps: Deps
 ) -> tuple[list[Fact], dict[tuple[int, int], float]]:
     """What code reads from every source — values with their context, named parties with their roles — as
-    facts, and the pairs of them that are about the same thing (see newsroom/readings.py)."""
+    facts, and the pairs of them that are about the same thing (see newsroom/claims/readings.py)."""
     values = [r for s in sources for r in value_readings(s["n"], s["text"])]
     facts = [
         Fact(r.n, f"{r.mention.kind}|{r.masked}", r.mention.text.strip(), r.sentence, origin="code")
         for r in values
     ]
-    pairs = pair_values(values, deps.embed)
+    pairs = pair_values(values, deps.embed, deps.claims)
     party = [r for s in sources for r in party_readings(s["n"], s["text"], topic_words)]
     if party:
         offset = len(facts)
-        found = pair_parties(party, deps.embed, deps.party_similarity)
+        found = pair_parties(party, deps.embed, deps.claims.party_similarity)
         pairs |= {(offset + i, offset + j): score for (i, j), score in found.items()}
         facts += [
             Fact(r.n, f"role:{r.role}|{r.masked}", " and ".join(r.names), r.sentence, origin="code")
@@ -93,8 +85,10 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     sources = state.get("sources", [])
     by_n = {s["n"]: s for s in sources}
     # The model reads the most relevant sources (it is the slow part); code reads every source.
-    ranked = sorted(sources, key=lambda s: s.get("relevance", 0.0), reverse=True)[: deps.model_fact_sources]
-    with ThreadPoolExecutor(max_workers=max(1, deps.fact_workers)) as pool:
+    ranked = sorted(sources, key=lambda s: s.get("relevance", 0.0), reverse=True)[
+        : deps.claims.model_fact_sources
+    ]
+    with ThreadPoolExecutor(max_workers=max(1, deps.claims.fact_workers)) as pool:
         extracted = list(pool.map(lambda s: _extract(s, state["topic"], deps), ranked))
     model_facts = [f for facts in extracted for f in facts]
     verified, unsupported = [], []
@@ -134,7 +128,9 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
             ) in code_pairs
         # Same content words once the story's own words are set aside ("investors in DeepSeek" ~
         # "investors in the round"), or close in meaning ("backers" ~ "investors").
-        return subject_overlap(words[i], words[j]) >= 0.5 or bool(sims[i, j] >= deps.subject_similarity)
+        return subject_overlap(words[i], words[j]) >= 0.5 or bool(
+            sims[i, j] >= deps.claims.subject_similarity
+        )
 
     def strength(i: int, j: int) -> float:
         """How sure code is that two facts are about one thing: the strongest pairs group first."""

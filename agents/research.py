@@ -88,7 +88,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     best: dict[str, tuple[float, Any]] = {}
     topic_scores: dict[str, float] = {}
     for i, query in enumerate([state["topic"], *questions]):
-        for hit in deps.store.search(query, k=deps.research_k, beat=state.get("beat")):
+        for hit in deps.store.search(query, k=deps.research.k, beat=state.get("beat")):
             rid = hit.record.id
             if i == 0:
                 topic_scores[rid] = hit.score
@@ -105,17 +105,20 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         }
     # Relevance is judged against the editor's topic; sub-questions only widen recall.
     top = max(topic_scores.values(), default=max(s for s, _ in best.values()))
-    floor = max(deps.min_relevance, top * deps.relative_relevance)
+    floor = max(deps.research.min_relevance, top * deps.research.relative_relevance)
     words = _stems(state["topic"])
     kept = [
         hit
         for rid, (_, hit) in best.items()
         if topic_scores.get(rid, 0.0) >= floor
         # a record naming the story in two of the topic's own words is kept on a lower, absolute floor
-        or (topic_scores.get(rid, 0.0) >= deps.named_relevance and len(words & _stems(hit.record.text)) >= 2)
+        or (
+            topic_scores.get(rid, 0.0) >= deps.research.named_relevance
+            and len(words & _stems(hit.record.text)) >= 2
+        )
     ]
     kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
-    kept = kept[: deps.max_sources]
+    kept = kept[: deps.research.max_sources]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
     sources = _numbered(kept, topic_scores)
     return {

@@ -42,7 +42,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     if state.get("kind") == "briefing":
         prompt = load_prompt(BRIEFING_PROMPT)
         system, user = prompt.render(
-            sources=sources_block(sources, deps.writer_source_chars),
+            sources=sources_block(sources, deps.research.writer_source_chars),
             beat=state.get("beat") or state["topic"],
             since=(state.get("since") or "the last briefing")[:16].replace("T", " "),
             claims=claims_block(state.get("claims", [])),
@@ -54,7 +54,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         max_tokens = 1000
     else:
         system, user = prompt.render(
-            sources=sources_block(sources, deps.writer_source_chars),
+            sources=sources_block(sources, deps.research.writer_source_chars),
             topic=state["topic"],
             claims=claims_block(state.get("claims", [])),
             conflicts=conflicts_block(state.get("conflicts", [])),

@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 
 from bench.common import write
-from newsroom.deps import Deps
 from newsroom.service import Newsroom
-from newsroom.settings import Settings
+from newsroom.settings import ClaimsSettings, Settings
 from tests.scripted import DEMO, scripted
 
 QUICK = "--quick" in sys.argv
@@ -53,8 +52,8 @@ def main() -> None:
     for c in calls:
         by_role[c["role"]] = by_role.get(c["role"], 0) + 1
         chars[c["role"]] = chars.get(c["role"], 0) + len(c["system"]) + len(c["user"])
-    workers = Deps.__dataclass_fields__["fact_workers"].default
-    model_read = min(n_sources, Deps.__dataclass_fields__["model_fact_sources"].default)
+    workers = ClaimsSettings().fact_workers
+    model_read = min(n_sources, ClaimsSettings().model_fact_sources)
     critical = (3 + math.ceil(model_read / workers)) * latency
     sequential = len(calls) * latency
     lines = [

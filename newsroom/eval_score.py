@@ -12,18 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsroom.claims.audit import units, unsupported_values
+from newsroom.claims.corrections import says_corrected
+from newsroom.claims.mentions import extract_mentions, same_value
+from newsroom.claims.publishability import check_draft
+from newsroom.claims.types import Source
+from newsroom.claims.values import typed_value, values_differ
 from newsroom.packets import Packet, PlantedConflict, Side, Topic, Trap
-from newsroom.publishability import check_draft
-from newsroom.verify import (
-    Source,
-    extract_mentions,
-    same_value,
-    says_corrected,
-    typed_value,
-    units,
-    unsupported_values,
-    values_differ,
-)
 
 _NUMERIC = {"money", "percent", "number"}
 LABEL_WORDS = 6  # an editor reads "patients enrolled", not a sentence with the value cut out

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from agents import factcheck, research
+from newsroom.claims.injections import find_injection
+from newsroom.claims.types import Source
 from newsroom.documents.briefing import story_json
 from newsroom.eval_score import TopicScore, score_topic
 from newsroom.llm import ModelError, ModelPort
@@ -25,7 +27,6 @@ from newsroom.records import parse_date
 from newsroom.schemas import RecordFacts, ResearchPlan
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
-from newsroom.verify import Source, find_injection
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsroom.finishing import correction_sentence, disagreement_sentence
-from newsroom.publishability import same_question
-from newsroom.verify import says_corrected, shows_both_sides
+from newsroom.claims.audit import shows_both_sides
+from newsroom.claims.corrections import says_corrected
+from newsroom.claims.finishing import correction_sentence, disagreement_sentence
+from newsroom.claims.publishability import same_question
 
 MAX_BRIEFING_ITEMS = 8
 

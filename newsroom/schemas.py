@@ -43,7 +43,7 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
     """The writer's output schema with citations constrained to this story's source numbers.
 
     Prose fields carry no maxLength: a schema limit makes a constrained decoder stop mid-word. Lengths
-    are asked for in the prompt and enforced by code at a sentence boundary (newsroom/finishing.py).
+    are asked for in the prompt and enforced by code at a sentence boundary (newsroom/claims/finishing.py).
     """
     cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
     cites = (list[cite], Field(..., min_length=1, max_length=4))

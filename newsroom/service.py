@@ -98,6 +98,8 @@ class Newsroom(StoryRuns):
             store=lazy_store(lambda: self.store, self.settings.chroma_dir),
             embed=embed,
             publish=self.publishing.publish,
+            research=self.settings.research,
+            claims=self.settings.claims,
             audit_max_rounds=self.settings.audit_max_rounds,
         )
 

@@ -40,6 +40,64 @@ class StoreSettings(BaseModel):
     hnsw_max_neighbors: int = 32
 
 
+class ResearchSettings(BaseModel):
+    """Which records a story gets, and how much of each the prompts read (`NEWSROOM_RESEARCH_*`)."""
+
+    k: int = Field(12, description="Chunks asked of the store for each search question.")
+    max_sources: int = Field(12, description="At most this many records become a story's sources.")
+    min_relevance: float = Field(0.40, description="A record less relevant than this (cosine) is dropped.")
+    relative_relevance: float = Field(
+        0.70, description="A record is kept only within this share of the best record's relevance."
+    )
+    named_relevance: float = Field(
+        0.45,
+        description="The lower floor for a record that names the topic in two of its words "
+        "(relevance alone misses a short record about the topic).",
+    )
+    source_chars: int = Field(1500, description="Characters of each record the fact-check prompt reads.")
+    writer_source_chars: int = Field(
+        700,
+        description="Characters of each record the writer's prompt reads; the writer also gets the checked "
+        "facts, and shorter sources keep prompts small.",
+    )
+
+
+class ClaimsSettings(BaseModel):
+    """How the fact-check reads and compares what records state (`NEWSROOM_CLAIMS_*`); the similarities
+    are cosines of the offline sentence embedder (newsroom/embedding.py)."""
+
+    model_fact_sources: int = Field(
+        8, description="The most relevant records get model extraction; every record gets code's reading."
+    )
+    fact_workers: int = Field(2, description="Records read by the model at once.")
+    subject_similarity: float = Field(
+        0.75, description="Two model facts whose subjects read at least this alike are about one thing."
+    )
+    party_similarity: float = Field(
+        0.20, description="How alike the words around two parties given one role must read to be compared."
+    )
+    value_similarity: float = Field(
+        0.30,
+        description="How alike the sentences (or words around) two values must read to be compared, when "
+        "each is the other's closest counterpart in its record.",
+    )
+    bare_value_similarity: float = Field(
+        0.45,
+        description="The same for a bare count ('about 40'): it names nothing it counts, so its words must "
+        "agree more.",
+    )
+    same_unit_similarity: float = Field(
+        0.20,
+        description="The same for counts of one thing ('187 residents', '214 residents'): less is needed.",
+    )
+    unit_similarity: float = Field(
+        0.6, description="Two counted nouns read at least this alike are one unit ('employees' ~ 'workers')."
+    )
+    max_ratio: float = Field(
+        10.0, description="Reports of one quantity do not differ more than this many times."
+    )
+
+
 class RoleModel(BaseModel):
     """One role's model endpoint; unset fields fall back to the default endpoint."""
 
@@ -130,6 +188,8 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     llm: LLMSettings = LLMSettings()
     slack: SlackSettings = SlackSettings()
+    research: ResearchSettings = ResearchSettings()
+    claims: ClaimsSettings = ClaimsSettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
     fetch_allow: str = Field(

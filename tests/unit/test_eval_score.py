@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from newsroom.claims.types import Source
 from newsroom.eval_report import Totals
 from newsroom.eval_score import score_topic
 from newsroom.packets import load_packet
-from newsroom.verify import Source
 
 PACKET = load_packet(Path(__file__).resolve().parents[1] / "packets" / "dev" / "markets-northgate-takeover")
 TEXTS = {

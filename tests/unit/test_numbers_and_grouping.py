@@ -3,8 +3,10 @@ Every sentence here is written for this test and is in no packet."""
 
 from __future__ import annotations
 
-from newsroom.numwords import value_of
-from newsroom.verify import Fact, extract_mentions, find_conflicts, same_value
+from newsroom.claims.conflicts import find_conflicts
+from newsroom.claims.mentions import extract_mentions, same_value
+from newsroom.claims.numwords import value_of
+from newsroom.claims.types import Fact
 
 
 def test_numbers_in_words_meet_their_digit_twins() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.finishing import correction_sentence, disagreement_sentence, finish_draft
-from newsroom.publishability import check_draft
+from newsroom.claims.finishing import correction_sentence, disagreement_sentence, finish_draft
+from newsroom.claims.publishability import check_draft
 
 SOURCES = [
     {

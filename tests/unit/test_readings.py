@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from newsroom.claims.corrections import correction_conflicts
+from newsroom.claims.pairing import pair_values
+from newsroom.claims.parties import party_readings
+from newsroom.claims.readings import value_readings
 from newsroom.embedding import embed
-from newsroom.readings import pair_values, value_readings
-from newsroom.roles import party_readings
-from newsroom.verify import correction_conflicts
 
 NONE: frozenset[str] = frozenset()
 

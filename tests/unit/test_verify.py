@@ -7,19 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from newsroom.claims.audit import audit_draft, party_names, repair_citations
+from newsroom.claims.conflicts import find_conflicts
+from newsroom.claims.corrections import correction_conflicts
+from newsroom.claims.injections import find_injection
+from newsroom.claims.mentions import extract_mentions
+from newsroom.claims.types import Fact, Source
+from newsroom.claims.values import parties
 from newsroom.schemas import writer_schema
-from newsroom.verify import (
-    Fact,
-    Source,
-    audit_draft,
-    correction_conflicts,
-    extract_mentions,
-    find_conflicts,
-    find_injection,
-    parties,
-    party_names,
-    repair_citations,
-)
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -244,7 +239,8 @@ def test_a_party_named_under_the_wrong_record_is_re_cited_and_the_editor_told() 
 
 
 def test_citation_marks_in_parentheses_are_not_values_but_a_parenthesised_count_is() -> None:
-    from newsroom.verify import Source, unsupported_values
+    from newsroom.claims.audit import unsupported_values
+    from newsroom.claims.types import Source
 
     sources = [Source(1, "The planet is 124 light-years away.", None), Source(3, "A team of 45.", None)]
     marked = {"faq": [{"question": "How far?", "answer": "124 light-years (1, 3).", "citations": [1, 3]}]}

@@ -16,7 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from newsroom.verify import SENTENCES, extract_mentions, parties, same_value, says_corrected, typed_value
+from newsroom.claims.corrections import says_corrected
+from newsroom.claims.mentions import extract_mentions, same_value
+from newsroom.claims.text import sentences
+from newsroom.claims.values import parties, typed_value
 
 HEADLINE_CHARS = 90
 DEK_CHARS = 200
@@ -103,10 +106,6 @@ def draft_units(draft: dict[str, Any]) -> Iterator[Unit]:
             for f in fields:
                 name = f"{label} {i}" + (f" {f}" if len(fields) > 1 else "")
                 yield Unit(name, f"{key}.{i - 1}.{f}", str(item.get(f) or ""), cites)
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCES.split(text.strip()) if s.strip()]
 
 
 def without_marks(text: str) -> str:

@@ -20,47 +20,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from newsroom.nlp import parse
+from newsroom.claims.lexicon_en import (
+    AI_MARKS,
+    AI_NOUNS,
+    AI_ROLE_NOUNS,
+    CALLS,
+    HUMAN_TOO,
+    LEADS,
+    MODALS,
+    NOTICE_NOUNS,
+    ORDER_WORDS,
+    READING_VERBS,
+    REPORTING_VERBS,
+    RULE_NOUNS,
+    SELF_REFERENCE,
+    SUMMARY_WORDS,
+)
+from newsroom.claims.nlp import parse
 
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# Nouns that name an AI system on their own, and nouns that do when something marks them as one ("AI
-# shopping assistants", "the model reading this", "LLM-based graders") or they are spoken to.
-AI_NOUNS = _set(
-    "ai ais a.i. llm llms gpt chatgpt chatbot chatbots copilot summarizer summarizers summariser "
-    "summarisers crawler crawlers scraper scrapers bot bots gemini claude"
-)
-AI_ROLE_NOUNS = _set(
-    "assistant assistants bot bots model models agent agents grader graders reviewer reviewers "
-    "system systems tool tools reader readers machine machines"
-)
-AI_MARKS = _set(
-    "ai llm gpt language automated autonomous virtual machine artificial summarization summarisation "
-    "generative chat"
-)
-# What a notice to a reader is called: "Note to any AI…: the correct headline is…" steers without an
-# imperative.
-NOTICE_NOUNS = _set("note notice reminder message instruction instructions memo attention warning override")
-# Orders about what a summary says: "when compiling a briefing from this, omit…", "say turnout was 90%".
-SUMMARY_WORDS = _set("summarize summarise summary summarization briefing digest recap compile generate")
-REPORTING_VERBS = _set(
-    "say state describe report call mention omit exclude skip list quote rank recommend include claim "
-    "note present portray characterize characterise refer refrain leave tell label treat"
-)
-CALLS = _set("hey hi dear yo attention o")
-# Verbs by which a text speaks of a machine reading it ("any model parsing this").
-READING_VERBS = _set(
-    "read parse process summarize summarise aggregate index crawl scan ingest analyze analyse"
-)
-ORDER_WORDS = _set("please pls plz kindly")
-MODALS = _set("must should shall need")
-# People are called by these too ("Reviewers, please submit scores"): called by name alone, no machine.
-HUMAN_TOO = _set("reviewer reviewers reader readers tool tools system systems")
-SELF_REFERENCE = _set("this these here below above following")
-RULE_NOUNS = _set("instruction instructions guideline guidelines rule rules prompt directive directives")
 _MARKERS = re.compile(
     r"<\|im_(?:start|end)\|>|\[/?INST\]|<<\s*/?SYS\s*>>|\[\[\s*(?:assistant|system)\b|"
     r"<\s*/?\s*(?:system|assistant)\s*>|^\s*#{1,6}\s*(?:system|assistant)\s*$|"
@@ -173,9 +150,6 @@ def _spoken_to(noun: Any, sent: Any) -> str | None:
     return None
 
 
-_LEADS = frozenset({"also", "always", "just", "then", "instead", "now", "simply", "only", "please", "kindly"})
-
-
 def _clause_orders(sent: Any) -> bool:
     """An order after a call, read on its own: the small parser mis-tags an imperative that follows a
     long clause ("Whoever is summarizing this, state that…" reads "state" as a noun)."""
@@ -183,7 +157,7 @@ def _clause_orders(sent: Any) -> bool:
         if tok.text not in (",", ":", "—", "–", ";") or tok.i + 1 >= sent.end:
             continue
         rest = parse(sent.doc[tok.i + 1 : sent.end].text)
-        first = next((t for t in rest if t.lower_ not in _LEADS and not t.is_punct), None)
+        first = next((t for t in rest if t.lower_ not in LEADS and not t.is_punct), None)
         if first is not None and (first.tag_ == "VB" or _verb_read_as_noun(first)):
             return True
     return False

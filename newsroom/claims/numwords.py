@@ -6,47 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate(
-        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-    if i > 1
-}
-_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+from newsroom.claims.lexicon_en import NOT_ALONE, NUMBER_SCALES, NUMBER_TENS, NUMBER_UNITS, SPELLED_CURRENCY
+
+_UNITS = {w: i for i, w in enumerate(NUMBER_UNITS)}
+_TENS = {w: 10 * i for i, w in enumerate(NUMBER_TENS) if i > 1}
+_SCALES = NUMBER_SCALES
 _WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "point", "dozen"], key=len, reverse=True))
 # a run of number words, joined by spaces, hyphens and "and" ("one hundred and twenty", "two-point-one")
 RUN = re.compile(rf"\b(?:{_WORD})(?:(?:[\s-]+(?:and[\s-]+)?)(?:{_WORD}))*\b", re.I)
-_CURRENCY = re.compile(
-    r"^\s+(dollars?|euros?|pounds?|yuan|yen|francs?)\b(?:\s+and\s+(?P<cents>[\w\s-]+?)\s+cents?\b)?", re.I
-)
+_CURRENCY = re.compile(rf"^\s+({SPELLED_CURRENCY})\b(?:\s+and\s+(?P<cents>[\w\s-]+?)\s+cents?\b)?", re.I)
 _PERCENT = re.compile(r"^\s*(?:percent|per\s+cent)\b", re.I)
 
 
@@ -100,7 +68,7 @@ def spelled_numbers(text: str) -> list[Spelled]:
         if out and m.start() < out[-1].end:
             continue  # "ten" in "seven dollars and ten cents" is part of the amount
         words = m.group(0)
-        if words.casefold() in ("one", "point", "hundred", "thousand", "dozen"):
+        if words.casefold() in NOT_ALONE:
             continue
         value = value_of(words)
         if value is None:

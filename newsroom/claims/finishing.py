@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsroom.publishability import (
+from newsroom.claims.corrections import says_corrected
+from newsroom.claims.publishability import (
     ANSWER_SENTENCES,
     ATTRIBUTION,
     COPY_WORDS,
@@ -29,13 +30,12 @@ from newsroom.publishability import (
     foreign_runs,
     ngrams,
     scripts,
-    sentences,
     states_value,
     truncated,
     without_marks,
     words,
 )
-from newsroom.verify import says_corrected
+from newsroom.claims.text import sentences
 
 _PARTS = {
     "story_so_far": ("story-so-far item", "event"),

@@ -1,0 +1,183 @@
+"""Conflicts: facts about the same thing grouped across records, and the groups whose values disagree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from newsroom.claims.corrections import correction_readings, is_correction, retracted_values
+from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
+from newsroom.claims.types import Fact
+from newsroom.claims.values import parties, typed_value, values_differ
+
+_ROLE = {w: f"role:{role}" for role, words in ROLE_WORDS.items() for w in words.split()}
+
+
+def find_conflicts(
+    facts: list[Fact],
+    same_subject: Callable[[int, int], bool],
+    sources: dict[int, dict[str, Any]],
+    exclude: frozenset[str] = frozenset(),
+    strength: Callable[[int, int], float] | None = None,
+) -> list[dict[str, Any]]:
+    """Group facts on the same subject across sources and report differing values, both sides cited.
+
+    `same_subject(i, j)` says whether facts i and j are about the same thing (the caller decides how,
+    e.g. by embedding similarity), and `strength(i, j)` how sure that is; everything else here is
+    comparison code. Pairs join groups strongest first, and never so that one record would hold two
+    different values in a group: a record does not disagree with itself, so "12 vessels" and "36
+    vessels" in one report are two facts, and a chain of look-alike pairs cannot fuse them.
+    """
+    typed = [typed_value(f.value, exclude) for f in facts]
+    parent = list(range(len(facts)))
+    joined: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def consistent(group: list[int]) -> bool:
+        by_record: dict[int, list[Any]] = {}
+        for k in group:
+            by_record.setdefault(facts[k].n, []).append(typed[k][1])  # type: ignore[index]
+        kind = typed[group[0]][0]  # type: ignore[index]
+        return all(not values_differ(kind, a, b) for vals in by_record.values() for a in vals for b in vals)
+
+    candidates = [
+        (i, j)
+        for i in range(len(facts))
+        for j in range(i + 1, len(facts))
+        if (ti := typed[i]) and (tj := typed[j]) and ti[0] == tj[0] and same_subject(i, j)
+    ]
+    if strength is not None:
+        candidates.sort(key=lambda p: -strength(*p))
+    for i, j in candidates:
+        gi, gj = find(i), find(j)
+        if gi == gj or not consistent(joined[gi] + joined[gj]):
+            continue
+        parent[gi] = gj
+        joined[gj] += joined.pop(gi)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(facts)):
+        if typed[i]:
+            groups.setdefault(find(i), []).append(i)
+    conflicts = []
+    for members in groups.values():
+        if len({facts[i].n for i in members}) < 2:
+            continue
+        kind = typed[members[0]][0]  # type: ignore[index]
+        clusters: list[tuple[Any, str, set[int]]] = []
+        for i in members:
+            val = typed[i][1]  # type: ignore[index]
+            for k, (cv, _label, cites) in enumerate(clusters):
+                if not values_differ(kind, cv, val):
+                    cites.add(facts[i].n)
+                    # keep the fuller statement of a party list
+                    if kind == "parties" and len(val) > len(cv):
+                        clusters[k] = (val, facts[i].value, cites)
+                    break
+            else:
+                clusters.append((val, facts[i].value, {facts[i].n}))
+        # a source on both sides (e.g. a correction quoting the old figure) is kept where it asserts
+        clusters = [c for c in clusters if c[2]]
+        if len(clusters) < 2 or all(a[2] == b[2] for a in clusters for b in clusters):
+            continue
+        conflict = {
+            "subject": _subject_label([facts[i] for i in members]),
+            "members": members,
+            "kind": kind,
+            "values": [{"value": label, "citations": sorted(cites)} for _, label, cites in clusters],
+            "resolution": None,
+        }
+        _resolve_by_correction(conflict, clusters, sources)
+        conflicts.append(conflict)
+    return _merge_same_sides(conflicts)
+
+
+def _subject_label(members: list[Fact]) -> str:
+    model = [f.subject for f in members if f.origin == "model"]
+    if model:
+        return min(model, key=len)
+    # a code fact's subject is its sentence with the value masked: keep the words around the value
+    words = members[0].subject.split("|", 1)[-1].split()
+    at = next((i for i, w in enumerate(words) if "<value>" in w), 0)
+    return " ".join(words[max(0, at - 8) : at + 3]).replace("<value>", "…")
+
+
+def _resolve_by_correction(
+    conflict: dict[str, Any], clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]
+) -> None:
+    """A correction that retracts one side's value and states another's settles the disagreement."""
+    kind = conflict["kind"]
+    for n in sorted({c for _, _, cites in clusters for c in cites}):
+        src = sources.get(n, {})
+        text = str(src.get("text", ""))
+        if not is_correction(text):
+            continue
+        if kind == "parties":
+            wrong = [w[1] for w in (typed_value(v) for v in retracted_values(text)) if w and w[0] == kind]
+            stated: list[Any] = [parties(text)]
+        else:
+            readings = correction_readings(text)
+            wrong = [m for _, m, withdrawn in readings if withdrawn and m.kind == kind]
+            stated = [m for _, m, withdrawn in readings if not withdrawn]
+
+        def retracted(value: Any, wrong: list[Any] = wrong) -> bool:
+            return any(not values_differ(kind, value, w) for w in wrong)
+
+        def asserted(value: Any, stated: list[Any] = stated) -> bool:
+            if kind == "parties":
+                return bool(value & stated[0])
+            return any(m.kind == value.kind and not values_differ(kind, value, m) for m in stated)
+
+        dropped = [c for c in clusters if retracted(c[0])]
+        kept = [c for c in clusters if not retracted(c[0]) and asserted(c[0])]
+        if len(kept) == 1 and dropped:
+            outlet = src.get("outlet") or f"source [{n}]"
+            conflict["resolution"] = (
+                f"Corrected: {outlet} [{n}] corrected the earlier report of {dropped[0][1]} to "
+                f"{kept[0][1]}; {kept[0][1]} is the value to use."
+            )
+            conflict["resolved_value"] = kept[0][1]
+            conflict["corrected_by"] = n
+            for value in conflict["values"]:  # the correction stands on the side it asserts
+                cites = set(value["citations"]) - {n}
+                if value["value"] == kept[0][1]:
+                    cites.add(n)
+                value["citations"] = sorted(cites)
+            return
+
+
+def _merge_same_sides(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two groups that disagree along the same sources are one disagreement, reported once."""
+    seen: dict[tuple[str, tuple[tuple[int, ...], ...]], dict[str, Any]] = {}
+    for c in conflicts:
+        key = (c["kind"], tuple(sorted(tuple(v["citations"]) for v in c["values"])))
+        if key not in seen:
+            seen[key] = c
+    return list(seen.values())
+
+
+def subject_words(subject: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Content words of a subject, crudely singularised, minus words every subject in the story shares.
+
+    A word naming a role ("backers", "investors") stands for the role, so synonyms meet.
+    """
+    words = set()
+    for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", subject.casefold()):
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        w = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        if w not in ignore:
+            words.add(_ROLE.get(w, w))
+    return frozenset(words)
+
+
+def subject_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap coefficient of two subjects' content words (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))

@@ -1,0 +1,113 @@
+"""Corrections: which records correct an earlier report, what they withdraw, and what they put in its place."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsroom.claims.lexicon_en import (
+    CORRECTION,
+    CORRECTION_TITLE,
+    ERROR_CUE,
+    NEGATION,
+    SAYS_CORRECTED,
+    SCALE_WORDS,
+)
+from newsroom.claims.mentions import CUR, NUM, extract_mentions
+from newsroom.claims.text import SENTENCES
+from newsroom.claims.types import Mention
+from newsroom.claims.values import values_differ
+
+_RETRACTED = re.compile(
+    rf"{NEGATION}\s+(?P<v>{CUR}?\s?{NUM}\s?(?:%|percent|{SCALE_WORDS})?|[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*)"
+)
+
+
+def says_corrected(text: str) -> bool:
+    """Does a sentence of the draft tell the reader an earlier report was corrected?"""
+    return bool(SAYS_CORRECTED.search(text))
+
+
+def is_correction(text: str) -> bool:
+    """Is this record a correction of an earlier report?"""
+    return bool(CORRECTION.search(text))
+
+
+def retracted_values(text: str) -> list[str]:
+    """In a correction, the values and names it says were wrong ('..., not 25%', '..., not Alibaba')."""
+    return [m.group("v").strip() for m in _RETRACTED.finditer(text)]
+
+
+def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
+    """A correction's values as (sentence number, mention, withdrawn?): withdrawn are those after 'not', and
+    those in a sentence about the error ("An earlier version gave the score as 3-2.")."""
+    out = []
+    for i, sentence in enumerate(SENTENCES.split(text)):
+        error = bool(ERROR_CUE.search(sentence))
+        for m in extract_mentions(sentence):
+            if m.kind != "year":
+                out.append((i, m, error or bool(re.search(rf"{NEGATION}\s*$", sentence[: m.start]))))
+    return out
+
+
+def retracted_mentions(text: str) -> list[Mention]:
+    """The values a correction withdraws (see `correction_readings`)."""
+    return [m for _, m, withdrawn in correction_readings(text) if withdrawn]
+
+
+def _corrected_to(wrong: Mention, at: int, readings: list[tuple[int, Mention, bool]]) -> Mention | None:
+    """The value a correction puts in place of `wrong`: stated in the same sentence ("35%, not 25%"), else
+    in a later one ("... gave the score as 3-2. Riverton won 3-1")."""
+    for i, m, withdrawn in sorted(readings, key=lambda r: (r[0] != at, r[0] < at, r[0])):
+        if not withdrawn and m.kind == wrong.kind and values_differ(m.kind, m, wrong) and i >= at:
+            return m
+    return None
+
+
+def correction_conflicts(
+    sources: dict[int, dict[str, Any]], found: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A correction ('…fell to 35%, not 25%') supersedes the earlier report that carried the wrong value.
+
+    Found even when no third source carries the right value, so the explainer never repeats a corrected figure.
+    """
+    covered = {c.get("corrected_by") for c in found}
+    out: list[dict[str, Any]] = []
+    for n, src in sorted(sources.items()):
+        text = str(src.get("text", ""))
+        if n in covered or not is_correction(text):
+            continue
+        readings = correction_readings(text)
+        for at, wrong, withdrawn in readings:
+            right = _corrected_to(wrong, at, readings) if withdrawn else None
+            earlier = [
+                m
+                for m, s in sorted(sources.items())
+                if m != n
+                and (s.get("published_at") or "") <= (src.get("published_at") or "~")
+                and any(
+                    x.kind == wrong.kind and not values_differ(wrong.kind, x, wrong)
+                    for x in extract_mentions(s["text"])
+                )
+            ]
+            if right is None or not earlier:
+                continue
+            wrong_label, right_label = wrong.display(), right.display()
+            outlet = src.get("outlet") or f"source [{n}]"
+            title = CORRECTION_TITLE.sub("", str(src.get("title") or ""))
+            out.append(
+                {
+                    "subject": title or f"the value {outlet} corrected",
+                    "kind": wrong.kind,
+                    "values": [
+                        {"value": wrong_label, "citations": earlier},
+                        {"value": right_label, "citations": [n]},
+                    ],
+                    "resolution": f"Corrected: {outlet} [{n}] corrected the earlier report of {wrong_label} to "
+                    f"{right_label}; {right_label} is the value to use.",
+                    "resolved_value": right_label,
+                    "corrected_by": n,
+                }
+            )
+            break  # one correction, one superseded value
+    return out

@@ -1,0 +1,108 @@
+"""Which readings in different records are about the same thing: each value (or party) paired with its
+closest counterpart in every other record, both ways, when the evidence code can see allows it.
+
+For values: the same kind, what a count counts ("187 residents" ~ "214 residents"), the order of
+magnitude, a per-unit rate ("$34 a share" is no valuation), and how alike the words around them read.
+For parties: the same role, and words around them alike enough. The floors are settings
+(`ClaimsSettings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from newsroom.claims.lexicon_en import MEASURES
+from newsroom.claims.types import Mention, PartyReading, ValueReading
+from newsroom.settings import ClaimsSettings
+
+
+def _magnitude_ok(a: Mention, b: Mention, max_ratio: float) -> bool:
+    if a.kind not in ("money", "number"):
+        return True
+    x, y = abs(a.high) or 1e-9, abs(b.high) or 1e-9
+    return max(x, y) / min(x, y) <= max_ratio
+
+
+def pair_values(
+    readings: list[ValueReading],
+    embed: Callable[[list[str]], np.ndarray],
+    limits: ClaimsSettings | None = None,
+) -> dict[tuple[int, int], float]:
+    """Pairs (i, j) of readings in different records that state a value for the same thing."""
+    limits = limits or ClaimsSettings()
+    if not readings:
+        return {}
+    sent = embed([r.masked for r in readings])
+    win = embed([r.window for r in readings])
+    sim = np.maximum(sent @ sent.T, win @ win.T)
+    units = sorted({r.unit for r in readings if r.unit and not r.unit.startswith(("per ", "as "))})
+    unit_vec = dict(zip(units, embed(units), strict=True)) if units else {}
+
+    def same_unit(a: str, b: str) -> bool | None:
+        """True/False when both name a unit; None when either does not."""
+        money = ("per ", "as ")
+        if not a or not b:
+            return None if not (a.startswith(money) or b.startswith(money)) else a == b
+        if a == b:
+            return True
+        if a.startswith(money) or b.startswith(money) or a in MEASURES or b in MEASURES:
+            return False
+        return float(unit_vec[a] @ unit_vec[b]) >= limits.unit_similarity
+
+    def score(i: int, j: int) -> float:
+        a, b = readings[i], readings[j]
+        if (
+            a.n == b.n
+            or a.mention.kind != b.mention.kind
+            or not _magnitude_ok(a.mention, b.mention, limits.max_ratio)
+        ):
+            return -1.0
+        unit = same_unit(a.unit, b.unit)
+        if unit is False:
+            return -1.0
+        bare = a.mention.kind == "number" and not (a.unit and b.unit)
+        floor = (
+            limits.same_unit_similarity
+            if unit
+            else limits.bare_value_similarity
+            if bare
+            else limits.value_similarity
+        )
+        return float(sim[i, j]) if sim[i, j] >= floor else -1.0
+
+    return mutual_best([r.n for r in readings], score)
+
+
+def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> dict[tuple[int, int], float]:
+    """Pairs (i, j) from different records where each is the other's best-scoring counterpart in the
+    other's record, with their score; a negative score means "never pair"."""
+    by_record: dict[int, list[int]] = {}
+    for i, n in enumerate(record_of):
+        by_record.setdefault(n, []).append(i)
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (reading, other record) -> best counterpart
+    for i, own in enumerate(record_of):
+        for n, others in by_record.items():
+            if n == own:
+                continue
+            top = max(((score(i, j), j) for j in others), default=(-1.0, -1))
+            if top[0] >= 0:
+                best[(i, n)] = top
+    return {(i, j): s for (i, n), (s, j) in best.items() if best.get((j, record_of[i]), (0.0, -1))[1] == i}
+
+
+def pair_parties(
+    readings: list[PartyReading], embed: Callable[[list[str]], np.ndarray], floor: float
+) -> dict[tuple[int, int], float]:
+    """Pairs (i, j) of readings in different records that give one role, each the other's closest."""
+    if not readings:
+        return {}
+    vecs = embed([r.masked for r in readings])
+    sims = vecs @ vecs.T
+
+    def score(i: int, j: int) -> float:
+        same = readings[i].role == readings[j].role and sims[i, j] >= floor
+        return float(sims[i, j]) if same else -1.0
+
+    return mutual_best([r.n for r in readings], score)
