@@ -13,11 +13,10 @@ import re
 from typing import Any
 
 from newsroom.claims.corrections import says_corrected
+from newsroom.claims.lexicon_en import ATTRIBUTION, DANGLING
 from newsroom.claims.publishability import (
     ANSWER_SENTENCES,
-    ATTRIBUTION,
     COPY_WORDS,
-    DANGLING,
     DEK_CHARS,
     HEADLINE_CHARS,
     LOOP_WORDS,

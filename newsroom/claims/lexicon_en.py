@@ -203,3 +203,27 @@ SELF_REFERENCE = _set("this these here below above following")
 RULE_NOUNS = _set("instruction instructions guideline guidelines rule rules prompt directive directives")
 # Words that may lead an order without being it ("also state…", "please list…").
 LEADS = _set("also always just then instead now simply only please kindly")
+
+# -- drafts an editor would send back (newsroom/claims/publishability.py) -----------------------------
+
+# Words that mark a statement as one outlet's account, or the disagreement itself: a side stated with
+# one of these is attributed, not settled.
+ATTRIBUTION = re.compile(
+    r"\b(?:report(?:s|ed|ing)?|according|said|says|say|claim(?:s|ed)?|dispute[sd]?|disagree(?:s|d|ment)?"
+    r"|differ(?:s|ed)?|conflict(?:s|ing)?|vary|varies|while|whereas|versus|vs|other(?:s)?|put(?:s)?|gave"
+    r"|give(?:s)?|cite[sd]?|estimate[sd]?|named?|identif(?:y|ies|ied)|unclear|unconfirmed|either|or)\b",
+    re.I,
+)
+DANGLING = {
+    "a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "in", "on", "at", "by", "from",
+    "as", "that", "which", "who", "its", "their", "his", "her", "is", "are", "was", "were", "be", "has",
+    "have", "had", "not", "no", "than", "into",
+}  # fmt: skip
+FUNCTION_WORDS = DANGLING | {"what", "why", "how", "when", "where", "does", "do", "did", "will", "would",
+                         "can", "could", "this", "these", "those", "it", "about", "there", "said"}  # fmt: skip
+# What a question asks for: an amount, a date, a name.
+ASKS_AMOUNT = re.compile(
+    r"\bhow (?:much|many|big|large|long)\b|\b(?:worth|cost|price|amount|number|size|value|total)\b", re.I
+)
+ASKS_DATE = re.compile(r"\bwhen\b|\b(?:date|day|deadline|year)\b", re.I)
+ASKS_WHO = re.compile(r"^\s*who(?:se|m)?\b|\bwhich (?:company|firm|person|team|group|investor|bank)", re.I)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsroom.claims.corrections import says_corrected
+from newsroom.claims.lexicon_en import ASKS_AMOUNT, ASKS_DATE, ASKS_WHO, ATTRIBUTION, DANGLING, FUNCTION_WORDS
 from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.text import sentences
 from newsroom.claims.values import parties, typed_value
@@ -36,21 +37,6 @@ _BAD_MARK = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-# Words that mark a statement as one outlet's account, or the disagreement itself: a side stated with
-# one of these is attributed, not settled.
-ATTRIBUTION = re.compile(
-    r"\b(?:report(?:s|ed|ing)?|according|said|says|say|claim(?:s|ed)?|dispute[sd]?|disagree(?:s|d|ment)?"
-    r"|differ(?:s|ed)?|conflict(?:s|ing)?|vary|varies|while|whereas|versus|vs|other(?:s)?|put(?:s)?|gave"
-    r"|give(?:s)?|cite[sd]?|estimate[sd]?|named?|identif(?:y|ies|ied)|unclear|unconfirmed|either|or)\b",
-    re.I,
-)
-DANGLING = {
-    "a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "in", "on", "at", "by", "from",
-    "as", "that", "which", "who", "its", "their", "his", "her", "is", "are", "was", "were", "be", "has",
-    "have", "had", "not", "no", "than", "into",
-}  # fmt: skip
-_FUNCTION = DANGLING | {"what", "why", "how", "when", "where", "does", "do", "did", "will", "would",
-                         "can", "could", "this", "these", "those", "it", "about", "there", "said"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -205,7 +191,7 @@ def states_value(value: str, text: str) -> bool:
 
 def _content(text: str) -> set[str]:
     masked = " ".join(w for w in words(text) if not any(ch.isdigit() for ch in w))
-    return {w[:5] for w in words(masked) if w not in _FUNCTION and len(w) > 2}
+    return {w[:5] for w in words(masked) if w not in FUNCTION_WORDS and len(w) > 2}
 
 
 def check_draft(
@@ -330,22 +316,15 @@ def _question_findings(units: list[Unit], topic: set[str]) -> list[Finding]:
     return out
 
 
-_ASKS_AMOUNT = re.compile(
-    r"\bhow (?:much|many|big|large|long)\b|\b(?:worth|cost|price|amount|number|size|value|total)\b", re.I
-)
-_ASKS_DATE = re.compile(r"\bwhen\b|\b(?:date|day|deadline|year)\b", re.I)
-_ASKS_WHO = re.compile(r"^\s*who(?:se|m)?\b|\bwhich (?:company|firm|person|team|group|investor|bank)", re.I)
-
-
 def _gives_what_is_asked(question: str, answer: str) -> bool:
     """An answer in other words still answers when it gives the kind of thing asked for: an amount for
     "how much", a date for "when", a name for "who" ("Who named CATL?" / "The Compute Desk did.")."""
     kinds = {m.kind for m in extract_mentions(without_marks(answer))}
-    if _ASKS_AMOUNT.search(question):
+    if ASKS_AMOUNT.search(question):
         return bool(kinds & {"money", "number", "percent", "tally"})
-    if _ASKS_DATE.search(question):
+    if ASKS_DATE.search(question):
         return bool(kinds & {"date", "year"})
-    if _ASKS_WHO.search(question):
+    if ASKS_WHO.search(question):
         return bool(
             re.search(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+", without_marks(answer)[1:])
             or re.match(r"[A-Z][a-z]+\s+[A-Z]", answer)
