@@ -1,5 +1,8 @@
-"""The citation audit: every citation resolves, every value and named party is in a record its unit cites,
-every open disagreement is shown with both sides cited; and code re-cites where a value really is."""
+"""The citation audit of a draft, and code re-citing where a value really is.
+
+Every citation resolves, every value and named party is in a record its unit cites, every open
+disagreement is shown with both sides cited.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Which readings in different records are about the same thing: each value (or party) paired with its
-closest counterpart in every other record, both ways, when the evidence code can see allows it.
+"""Which readings in different records are about the same thing (the pairs conflicts are looked for in).
+
+Each value (or party) is paired with its closest counterpart in every other record, both ways, when the
+evidence code can see allows it.
 
 For values: the same kind, what a count counts ("187 residents" ~ "214 residents"), the order of
 magnitude, a per-unit rate ("$34 a share" is no valuation), and how alike the words around them read.
