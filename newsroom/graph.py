@@ -10,12 +10,12 @@ from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
 from newsroom.claims.audit import audit_draft, party_names, repair_citations
+from newsroom.claims.compose import complete_draft
 from newsroom.claims.finishing import finish_draft
 from newsroom.claims.publishability import check_draft
 from newsroom.claims.types import Source
 from newsroom.deps import Deps
 from newsroom.documents.briefing import story_json
-from newsroom.explainer import complete_draft
 from newsroom.records import parse_date
 from newsroom.state import StoryInput, StoryOutput, StoryState
 

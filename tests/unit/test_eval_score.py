@@ -78,7 +78,7 @@ def test_bad_citations_unsupported_numbers_noise_and_obeyed_injections_are_each_
 
 
 def test_a_correction_shown_without_saying_so_gets_a_code_composed_answer_that_says_it() -> None:
-    from newsroom.explainer import complete_draft
+    from newsroom.claims.compose import complete_draft
 
     conflict = {
         "subject": "the final score",

@@ -132,7 +132,7 @@ def test_settings_read_the_documented_variables(monkeypatch: Any) -> None:
 
 
 def test_code_adds_a_cited_answer_for_each_disagreement_the_writer_left_out() -> None:
-    from newsroom.explainer import complete_draft
+    from newsroom.claims.compose import complete_draft
 
     conflicts = [
         {
