@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
@@ -125,36 +127,75 @@ def _approval(state: StoryState) -> dict[str, Any]:
     return update
 
 
-def build_graph(deps: Deps, checkpointer: Any = None) -> Any:
-    """Compile the graph; `checkpointer` keeps paused stories (SQLite in production, memory in tests)."""
+def route_audit_in_run(state: StoryState, runtime: Runtime[Deps]) -> Literal["writer", "present"]:
+    """`route_after_audit` with the run's round limit."""
+    return route_after_audit(state, _deps(runtime).audit_max_rounds)
 
-    def publish(state: StoryState) -> dict[str, Any]:
-        final = {**state, "status": "published"}
-        return {"status": "published", "published": deps.publish(story_json(final))}
 
-    def reject(state: StoryState) -> dict[str, Any]:
-        return {"status": "rejected"}
+def _deps(runtime: Runtime[Deps]) -> Deps:
+    # The one way a node reaches its collaborators; a caller that forgot `context=` is told so.
+    if runtime.context is None:
+        raise RuntimeError("the graph was run without its Deps: pass context=deps to invoke/stream")
+    return runtime.context
 
-    g = StateGraph(StoryState, input_schema=StoryInput, output_schema=StoryOutput)
-    g.add_node("research", lambda s: research.run(s, deps))
-    g.add_node("factcheck", lambda s: factcheck.run(s, deps))
-    g.add_node("framing", lambda s: framing.run(s, deps))
-    g.add_node("writer", lambda s: writer.run(s, deps))
-    g.add_node("audit", lambda s: _audit(s, deps.audit_max_rounds))
+
+def _research(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    return research.run(state, _deps(runtime))
+
+
+def _factcheck(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    return factcheck.run(state, _deps(runtime))
+
+
+def _framing(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    return framing.run(state, _deps(runtime))
+
+
+def _writer(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    return writer.run(state, _deps(runtime))
+
+
+def _audit_node(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    return _audit(state, _deps(runtime).audit_max_rounds)
+
+
+def _publish(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
+    final = {**state, "status": "published"}
+    return {"status": "published", "published": _deps(runtime).publish(story_json(final))}
+
+
+def _reject(state: StoryState) -> dict[str, Any]:
+    return {"status": "rejected"}
+
+
+def build_graph(checkpointer: Any = None, stop_before: Sequence[str] = ()) -> Any:
+    """Compile the graph; `checkpointer` keeps paused stories (SQLite in production, memory in tests).
+
+    The graph holds no collaborators: every run is handed them as its context
+    (`graph.stream(payload, config, context=deps)`), so one compiled graph serves any `Deps`.
+    `stop_before` names nodes the run pauses in front of (the model-free eval stops before the
+    nodes that need a model); the state it stopped with is `graph.get_state(config).values`.
+    """
+    g = StateGraph(StoryState, context_schema=Deps, input_schema=StoryInput, output_schema=StoryOutput)
+    g.add_node("research", _research)
+    g.add_node("factcheck", _factcheck)
+    g.add_node("framing", _framing)
+    g.add_node("writer", _writer)
+    g.add_node("audit", _audit_node)
     g.add_node("no_sources", _no_sources)
     g.add_node("present", _present)
     g.add_node("approval", _approval)
-    g.add_node("publish", publish)
-    g.add_node("reject", reject)
+    g.add_node("publish", _publish)
+    g.add_node("reject", _reject)
     g.add_edge(START, "research")
     g.add_conditional_edges("research", route_after_research)
     g.add_conditional_edges("factcheck", route_after_factcheck)
     g.add_edge("framing", "writer")
     g.add_edge("writer", "audit")
-    g.add_conditional_edges("audit", lambda s: route_after_audit(s, deps.audit_max_rounds))
+    g.add_conditional_edges("audit", route_audit_in_run)
     g.add_edge("no_sources", "present")
     g.add_edge("present", "approval")
     g.add_conditional_edges("approval", route_after_decision)
     g.add_edge("publish", END)
     g.add_edge("reject", END)
-    return g.compile(checkpointer=checkpointer)
+    return g.compile(checkpointer=checkpointer, interrupt_before=list(stop_before) or None)

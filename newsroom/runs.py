@@ -18,6 +18,7 @@ from newsroom.publication import PublicationFailed
 from newsroom.storage import StorageError, storage_sentence
 
 if TYPE_CHECKING:
+    from newsroom.deps import Deps
     from newsroom.jobs import EmbeddedJobs
     from newsroom.registry import Registry
     from newsroom.settings import Settings
@@ -83,6 +84,8 @@ class StoryRuns:
         @property
         def graph(self) -> Any: ...
         @property
+        def deps(self) -> Deps: ...
+        @property
         def registry(self) -> Registry: ...
         @property
         def jobs(self) -> EmbeddedJobs: ...
@@ -122,9 +125,13 @@ class StoryRuns:
     def _run_held(self, story_id: str, payload: Any, on_progress: ProgressFn | None) -> dict[str, Any]:
         started = time.perf_counter()
         step = "start"
+        # The run's collaborators, built before the story is marked running (as when the graph held them).
+        deps = self.deps
         self.registry.set_status(story_id, "running", self._state(story_id).get("draft_version", 0))
         try:
-            for chunk in self.graph.stream(payload, self._config(story_id), stream_mode="updates"):
+            for chunk in self.graph.stream(
+                payload, self._config(story_id), stream_mode="updates", context=deps
+            ):
                 for step, update in chunk.items():
                     if step.startswith("__"):
                         continue

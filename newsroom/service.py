@@ -109,7 +109,7 @@ class Newsroom(StoryRuns):
             saver = open_checkpointer(self.settings.checkpoint_path)
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(storage_sentence(exc, self.settings.checkpoint_path)) from None
-        return build_graph(self.deps, saver)
+        return build_graph(saver)
 
     # -- records ---------------------------------------------------------------------------------
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.runtime import Runtime
 from lxml import html as lxml_html
 
+from newsroom.deps import Deps
 from newsroom.documents.explainer import explainer_json, to_markdown
 from newsroom.documents.html import render_html
-from newsroom.graph import route_after_audit, route_after_decision, route_after_research
+from newsroom.graph import (
+    build_graph,
+    route_after_audit,
+    route_after_decision,
+    route_after_research,
+    route_audit_in_run,
+)
 from newsroom.settings import Settings
 from prompts import load_prompt
 
@@ -23,6 +33,21 @@ def test_route_after_audit_is_bounded() -> None:
     assert route_after_audit(failed, max_rounds=2) == "writer"
     assert route_after_audit({**failed, "audit_rounds": 2}, max_rounds=2) == "present"
     assert route_after_audit({"audit": {"passed": True}}, max_rounds=2) == "present"  # type: ignore[typeddict-item]
+
+
+def test_route_after_audit_in_a_run_takes_the_limit_from_the_context() -> None:
+    failed: Any = {"audit": {"passed": False, "problems": ["x"]}, "audit_rounds": 1}
+    deps = Deps(model=None, store=None, embed=None, audit_max_rounds=1)  # type: ignore[arg-type]
+    assert route_audit_in_run(failed, Runtime(context=deps)) == "present"
+    deps.audit_max_rounds = 2
+    assert route_audit_in_run(failed, Runtime(context=deps)) == "writer"
+
+
+def test_a_run_without_its_deps_is_told_what_is_missing() -> None:
+    graph = build_graph(InMemorySaver())
+    payload = {"story_id": "s", "topic": "t", "beat": None, "requested_by": "u"}
+    with pytest.raises(RuntimeError, match="context=deps"):
+        graph.invoke(payload, {"configurable": {"thread_id": "s"}})
 
 
 def test_route_after_decision() -> None:
