@@ -1,8 +1,8 @@
 """The evaluation harness: each packet into a fresh store, each topic through the graph, every story scored.
 
-Full mode runs the graph with the configured model up to the approval point. Model-free mode runs what
-needs no model — retrieval on the topic alone, dedupe, the deterministic conflict and correction pass,
-injection flagging — and scores only that.
+Full mode runs the graph with the configured model up to the approval point. Model-free mode runs the
+same graph stopped before the nodes that need a model — so what runs is retrieval on the topic alone,
+dedupe, the deterministic conflict and correction pass, injection flagging — and scores only that.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import BaseModel
 
-from agents import factcheck, research
 from newsroom.claims.injections import find_injection
 from newsroom.claims.types import Source
 from newsroom.documents.briefing import story_json
 from newsroom.eval_score import TopicScore, score_topic
+from newsroom.graph import build_graph
 from newsroom.llm import ModelError, ModelPort
 from newsroom.packets import Packet, Phrasing, Topic
 from newsroom.records import parse_date
@@ -49,12 +50,18 @@ class NoModel:
         return []
 
 
-def _check_only(room: Newsroom, topic: Topic) -> dict[str, Any]:
-    """Research and the code fact-check, no model: the story JSON as far as it goes."""
-    state: dict[str, Any] = {"story_id": "eval", "topic": topic.topic, "beat": None, "requested_by": "eval"}
-    state |= research.run(state, room.deps)  # type: ignore[arg-type]
-    if state.get("sources"):
-        state |= factcheck.run(state, room.deps)  # type: ignore[arg-type]
+# The nodes that need a model: a model-free run stops in front of them. `no_sources` is there too, so a
+# topic with no records stops where research left it rather than with a "no sources" draft.
+MODEL_NODES = ("framing", "writer", "no_sources")
+
+
+def _check_only(room: Newsroom, graph: Any, n: int, topic: Topic) -> dict[str, Any]:
+    """Research and the code fact-check through the graph, stopped before the model's nodes: the story
+    JSON as far as it goes."""
+    config = {"configurable": {"thread_id": f"eval-{n}"}}
+    payload = {"story_id": "eval", "topic": topic.topic, "beat": None, "requested_by": "eval"}
+    graph.invoke(payload, config, context=room.deps)
+    state = dict(graph.get_state(config).values)
     state["status"] = "checked"
     state["usage"] = []
     return story_json(state)
@@ -84,13 +91,15 @@ def run_packet(
         room = Newsroom(local, model_override=model or NoModel())
         report = room.ingest([str(packet.records_file)])
         stored = {r.id: r.duplicate_of for r in room.store.get(packet.record_ids)}
-        for topic in packet.topics:
+        # In memory: a model-free story is read once, where it stopped, and never resumed.
+        graph = build_graph(InMemorySaver(), stop_before=MODEL_NODES)
+        for n, topic in enumerate(packet.topics):
             started = time.perf_counter()
             try:
                 if report.rejected:
                     raise StoryError("records.jsonl: " + "; ".join(r.reason for r in report.rejected))
                 story = (
-                    _check_only(room, topic)
+                    _check_only(room, graph, n, topic)
                     if model is None
                     else room.explain(topic.topic, requested_by="eval")
                 )
