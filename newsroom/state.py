@@ -78,10 +78,15 @@ class StoryState(StoryInput, total=False):
 
 
 class StoryOutput(TypedDict, total=False):
-    """What a run hands back to a door."""
+    """What a run hands back to a door (`invoke`'s result; the full state is `get_state(config).values`)."""
 
     story_id: str
+    """The thread id the run was started with."""
     status: str
+    """Where the story stands: pending_approval | revising | published | rejected."""
     draft: dict[str, Any]
+    """The latest draft (see StoryState.draft)."""
     audit: dict[str, Any]
+    """The latest citation audit (see StoryState.audit)."""
     conflicts: list[dict[str, Any]]
+    """The cross-source conflicts found (see StoryState.conflicts)."""
