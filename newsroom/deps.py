@@ -15,7 +15,11 @@ from newsroom.store import RecordStore
 
 @dataclass
 class Deps:
-    """Injected into every agent; tests build one with fakes."""
+    """Injected into every agent; tests build one with fakes.
+
+    It reaches the graph's nodes as the run's context (`graph.stream(..., context=deps)`), never through
+    the compiled graph, so one graph serves any Deps and none of this is checkpointed.
+    """
 
     model: ModelPort
     store: RecordStore
