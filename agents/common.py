@@ -25,10 +25,22 @@ def conflicts_block(conflicts: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def sources_block(sources: list[dict[str, Any]], chars: int) -> str:
-    parts = []
-    for s in sources:
-        date = (s.get("published_at") or "undated")[:10]
-        text = redact_injections(s["text"])  # the writer never reads an order addressed to it
-        parts.append(f"[{s['n']}] {s['outlet']}, {date}: {s['title']}\n{text[:chars]}")
-    return "\n\n".join(parts)
+def sources_given(sources: list[dict[str, Any]], chars: int) -> list[dict[str, Any]]:
+    """The sources as the writer is shown them: number, record id, outlet, date, title, the text it reads."""
+    return [
+        {
+            "n": s["n"],
+            "record_id": s["record_id"],
+            "outlet": s["outlet"],
+            "date": (s.get("published_at") or "undated")[:10],
+            "title": s["title"],
+            # the writer never reads an order addressed to it
+            "text": redact_injections(s["text"])[:chars],
+        }
+        for s in sources
+    ]
+
+
+def sources_block(given: list[dict[str, Any]]) -> str:
+    """What `sources_given` returned, as the text the writer reads."""
+    return "\n\n".join(f"[{s['n']}] {s['outlet']}, {s['date']}: {s['title']}\n{s['text']}" for s in given)

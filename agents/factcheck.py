@@ -42,14 +42,15 @@ def _value_in(value: str, sentence: str) -> bool:
 def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     prompt = load_prompt(PROMPT)
     numbered = sentences(redact_injections(source["text"])[: deps.research.source_chars])
-    system, user = prompt.render(
+    rendered = prompt.render(
+        {"record_id": source["record_id"], "sentences": numbered},
         n=source["n"],
         outlet=source["outlet"],
         date=(source.get("published_at") or "undated")[:10],
         text="\n".join(f"S{i}. {s}" for i, s in enumerate(numbered, 1)),
         topic=topic,
     )
-    answer = deps.model.structured("factcheck", system, user, RecordFacts, max_tokens=400)
+    answer = deps.model.structured("factcheck", rendered, RecordFacts, max_tokens=400)
     out = []
     for f in answer.facts:
         # The quote is the record's own sentence, looked up by code: it cannot be invented.

@@ -15,12 +15,12 @@ PROMPT = "framing.v1"
 
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     prompt = load_prompt(PROMPT)
-    system, user = prompt.render(
+    rendered = prompt.render(
         topic=state["topic"],
         claims=claims_block(state.get("claims", []), limit=15),
         conflicts=conflicts_block(state.get("conflicts", [])),
     )
-    framing = deps.model.structured("framing", system, user, Framing, max_tokens=450)
+    framing = deps.model.structured("framing", rendered, Framing, max_tokens=450)
     return {
         "framing": framing.model_dump(),
         "prompts_used": {PROMPT: prompt.fingerprint},

@@ -82,8 +82,8 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     if state.get("kind") == "briefing":
         return chosen(state, deps)
     prompt = load_prompt(PROMPT)
-    system, user = prompt.render(topic=state["topic"])
-    plan = deps.model.structured("research", system, user, ResearchPlan, max_tokens=200)
+    rendered = prompt.render(topic=state["topic"])
+    plan = deps.model.structured("research", rendered, ResearchPlan, max_tokens=200)
     questions = [q.strip() for q in plan.sub_questions if q.strip()][:3]
     best: dict[str, tuple[float, Any]] = {}
     topic_scores: dict[str, float] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.common import claims_block, conflicts_block, sources_block
+from agents.common import claims_block, conflicts_block, sources_block, sources_given
 from newsroom.deps import Deps
 from newsroom.schemas import briefing_schema, writer_schema
 from newsroom.state import StoryState
@@ -27,6 +27,7 @@ def _framing_line(framing: dict[str, Any]) -> str:
 
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     sources = state.get("sources", [])
+    given = sources_given(sources, deps.research.writer_source_chars)
     prompt = load_prompt(PROMPT)
     revision = ""
     audit = state.get("audit") or {}
@@ -41,8 +42,9 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         )
     if state.get("kind") == "briefing":
         prompt = load_prompt(BRIEFING_PROMPT)
-        system, user = prompt.render(
-            sources=sources_block(sources, deps.research.writer_source_chars),
+        rendered = prompt.render(
+            {"sources_given": given},
+            sources=sources_block(given),
             beat=state.get("beat") or state["topic"],
             since=(state.get("since") or "the last briefing")[:16].replace("T", " "),
             claims=claims_block(state.get("claims", [])),
@@ -53,8 +55,9 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         schema = briefing_schema([s["n"] for s in sources])
         max_tokens = 1000
     else:
-        system, user = prompt.render(
-            sources=sources_block(sources, deps.research.writer_source_chars),
+        rendered = prompt.render(
+            {"sources_given": given},
+            sources=sources_block(given),
             topic=state["topic"],
             claims=claims_block(state.get("claims", [])),
             conflicts=conflicts_block(state.get("conflicts", [])),
@@ -63,7 +66,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         )
         schema = writer_schema([s["n"] for s in sources])
         max_tokens = 1600
-    draft = deps.model.structured("writer", system, user, schema, max_tokens=max_tokens)
+    draft = deps.model.structured("writer", rendered, schema, max_tokens=max_tokens)
     return {
         "draft": draft.model_dump(),
         "audit_rounds": state.get("audit_rounds", 0) + (1 if rewriting else 0),

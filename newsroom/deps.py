@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from newsroom.llm import ModelPort
+from newsroom.models.port import ModelPort
 from newsroom.settings import ClaimsSettings, ResearchSettings
 from newsroom.store import RecordStore
 

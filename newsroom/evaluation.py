@@ -22,7 +22,7 @@ from newsroom.claims.types import Source
 from newsroom.documents.briefing import story_json
 from newsroom.eval_score import TopicScore, score_topic
 from newsroom.graph import build_graph
-from newsroom.llm import ModelError, ModelPort
+from newsroom.models.port import ModelError, ModelPort, RenderedPrompt
 from newsroom.packets import Packet, Phrasing, Topic
 from newsroom.records import parse_date
 from newsroom.schemas import RecordFacts, ResearchPlan
@@ -35,12 +35,12 @@ T = TypeVar("T", bound=BaseModel)
 class NoModel:
     """The model port for model-free runs: research searches the topic alone, fact-check is code alone."""
 
-    def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T:
+    def structured(self, role: str, prompt: RenderedPrompt, schema: type[T], max_tokens: int = 800) -> T:
         if schema in (ResearchPlan, RecordFacts):
             return schema()
         raise ModelError(f"the model-free evaluation has no model for the {role} role")
 
-    def text(self, role: str, system: str, user: str, max_tokens: int = 800) -> str:
+    def text(self, role: str, prompt: RenderedPrompt, max_tokens: int = 800) -> str:
         raise ModelError(f"the model-free evaluation has no model for the {role} role")
 
     def model_name(self, role: str) -> str:

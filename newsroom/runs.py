@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsroom.documents.briefing import story_json
 from newsroom.jobs import Busy, PublicationPending
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.publication import PublicationFailed
 from newsroom.storage import StorageError, storage_sentence
 

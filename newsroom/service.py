@@ -22,7 +22,8 @@ from newsroom.fetchguard import FetchPolicy, guarded_fetcher, iter_url
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
 from newsroom.jobs import EmbeddedJobs
-from newsroom.llm import ModelPort, build_model
+from newsroom.models.factory import build_model
+from newsroom.models.port import ModelPort
 from newsroom.parsers import Fetcher, Parsed
 from newsroom.publication import Publisher, Publishing
 from newsroom.registry import Registry

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from newsroom.models.port import RenderedPrompt
 
 _DIR = Path(__file__).parent
 _SPLIT = "\n---user---\n"
@@ -20,8 +24,15 @@ class Prompt:
     user: str
     sha: str
 
-    def render(self, **values: object) -> tuple[str, str]:
-        return self.system.format(**values), self.user.format(**values)
+    def render(self, data: Mapping[str, Any] | None = None, **values: object) -> RenderedPrompt:
+        """Fill the texts with `values`; `data` is what they show in structured form (a record id, the
+        numbered sentences as a list), carried along so a scripted model answers from it, not from text."""
+        extra = dict(data or {})
+        if clash := sorted(extra.keys() & values.keys()):
+            raise ValueError(f"prompt {self.id}: {', '.join(clash)} given both as text and as data")
+        return RenderedPrompt(
+            self.id, self.system.format(**values), self.user.format(**values), {**values, **extra}
+        )
 
     @property
     def fingerprint(self) -> str:

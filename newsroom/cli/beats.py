@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from newsroom.cli.common import app, date_option, emit, err, fail, open_newsroom, out, show_progress
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.service import StoryError
 
 

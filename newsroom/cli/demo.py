@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from newsroom.cli.common import app, emit, fail, open_newsroom, out, print_report, run_ingest, show_progress
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.service import StoryError
 
 DEMO_CORPUS = Path(__file__).parent.parent / "demo" / "deepseek.jsonl"

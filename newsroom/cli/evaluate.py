@@ -14,7 +14,7 @@ from newsroom.cli.common import app, err, fail, open_newsroom, out
 from newsroom.eval_report import details, phrasing_figures, phrasing_lines, rows, to_json, to_markdown
 from newsroom.eval_score import TopicScore
 from newsroom.evaluation import check_phrasings, run_eval
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.packets import PacketError, load_packets, load_phrasings
 
 

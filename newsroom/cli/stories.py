@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from newsroom.cli.common import app, emit, err, fail, open_newsroom, out, show_progress
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.service import PublishPending, StoryError
 
 

@@ -13,7 +13,7 @@ from newsroom.cli import app
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
 from tests.fakes.http import closed_port_url, serve_pages
-from tests.scripted import DEMO, scripted
+from tests.fakes.scripted import DEMO, scripted
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.fakes.openai import story_endpoint as endpoint
-from tests.scripted import DEMO
+from tests.fakes.scripted import DEMO
 
 
 def test_explain_review_show_through_the_cli(tmp_path: Path) -> None:

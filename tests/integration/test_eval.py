@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from newsroom.cli import app
 from newsroom.evaluation import run_packet
-from newsroom.llm import ScriptedModel
 from newsroom.packets import load_packet
 from newsroom.schemas import Framing, RecordFacts, ResearchPlan
 from newsroom.settings import Settings
+from tests.fakes.scripted import ScriptedModel, Values
 
 PACKETS = Path(__file__).resolve().parents[1] / "packets"
 DEV = PACKETS / "dev"
@@ -87,13 +87,16 @@ def test_a_broken_packet_is_named_with_what_is_wrong(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def _first_sentences(schema: object, system: str, user: str) -> dict[str, object]:
-    """A careful scripted writer: one FAQ answer per source, its first sentence, cited to it."""
+def _first_sentences(prompt_id: str, values: Values, schema: object) -> dict[str, object]:
+    """A careful scripted writer: one FAQ answer per dated source, its first sentence, cited to it."""
     faq, events = [], []
-    for n, date, body in re.findall(r"^\[(\d+)\] [^\n]+, (\d{4}-\d\d-\d\d): [^\n]+\n(.+)$", user, re.M):
+    for source in values["sources_given"]:
+        body = source["text"].split("\n", 1)[0]
+        if source["date"] == "undated" or not body:
+            continue
         first = re.split(r"(?<=[.!?])\s+", body.strip())[0]
-        faq.append({"question": "What does this outlet report?", "answer": first, "citations": [int(n)]})
-        events.append({"date": date, "event": first, "citations": [int(n)]})
+        faq.append({"question": "What does this outlet report?", "answer": first, "citations": [source["n"]]})
+        events.append({"date": source["date"], "event": first, "citations": [source["n"]]})
     section = {"heading": "What is reported", "body": faq[0]["answer"], "citations": faq[0]["citations"]}
     return {
         "headline": "What the sources say",
@@ -107,9 +110,9 @@ def _first_sentences(schema: object, system: str, user: str) -> dict[str, object
 def test_full_mode_runs_the_graph_to_the_editor_and_scores_the_draft(settings: Settings) -> None:
     model = ScriptedModel(
         {
-            "research": lambda s, sy, u: ResearchPlan(sub_questions=[]),
-            "factcheck": lambda s, sy, u: RecordFacts(facts=[]),
-            "framing": lambda s, sy, u: Framing(),
+            "research": lambda *_: ResearchPlan(sub_questions=[]),
+            "factcheck": lambda *_: RecordFacts(facts=[]),
+            "framing": lambda *_: Framing(),
             "writer": _first_sentences,
         }
     )

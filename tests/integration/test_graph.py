@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from newsroom.llm import ModelError
+from newsroom.models.port import ModelError
 from newsroom.service import Newsroom, StaleDraft, StoryError
 from newsroom.settings import Settings
-from tests.scripted import bad_draft, demo_room, good_draft, scripted
+from tests.fakes.scripted import Values, bad_draft, demo_room, good_draft, scripted
 
 TOPIC = "the DeepSeek funding round"
 
@@ -83,8 +83,8 @@ def test_revise_runs_the_writer_with_the_note_then_approve(settings: Settings) -
 
 
 def test_audit_failure_goes_back_to_the_writer_with_the_problems(settings: Settings) -> None:
-    writes = [lambda u: bad_draft(u), lambda u: good_draft(u)]
-    model = scripted(writer=lambda s, sy, u: writes.pop(0)(u))
+    writes = [bad_draft, good_draft]
+    model = scripted(writer=lambda prompt_id, values, schema: writes.pop(0)(values))
     room = demo_room(settings, model)
     ex = room.explain(TOPIC)
     assert ex["audit"]["passed"] and ex["status"] == "pending_approval"
@@ -94,7 +94,7 @@ def test_audit_failure_goes_back_to_the_writer_with_the_problems(settings: Setti
 
 def test_audit_failure_past_the_bound_reaches_the_editor_with_problems(settings: Settings) -> None:
     settings.audit_max_rounds = 2
-    model = scripted(writer=lambda s, sy, u: bad_draft(u))
+    model = scripted(writer=lambda prompt_id, values, schema: bad_draft(values))
     room = demo_room(settings, model)
     ex = room.explain(TOPIC)
     assert ex["status"] == "pending_approval"
@@ -117,7 +117,9 @@ def test_unknown_and_finished_stories_are_refused(settings: Settings) -> None:
 
 def test_model_failure_keeps_the_story_and_retry_finishes_it(settings: Settings) -> None:
     answers: list[object] = [ModelError("the writer model did not answer after 4 attempts (HTTP 500)")]
-    model = scripted(writer=lambda s, sy, u: answers.pop(0) if answers else good_draft(u))
+    model = scripted(
+        writer=lambda prompt_id, values, schema: answers.pop(0) if answers else good_draft(values)
+    )
     room = demo_room(settings, model)
     with pytest.raises(StoryError, match="retry") as err:
         room.explain(TOPIC, story_id="story-fail")
@@ -193,8 +195,8 @@ def test_no_sources_still_reaches_the_editor(settings: Settings) -> None:
 
 
 def test_a_disagreement_the_writer_omits_is_added_by_code_and_labelled(settings: Settings) -> None:
-    def one_sided(schema: object, system: str, user: str) -> dict[str, object]:
-        draft = good_draft(user)
+    def one_sided(prompt_id: str, values: Values, schema: object) -> dict[str, object]:
+        draft = good_draft(values)
         draft["faq"] = [q for q in draft["faq"] if q["question"] != "Who is investing?"]
         draft["faq"].append(
             {

@@ -17,10 +17,10 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
+from tests.fakes.scripted import DEMO, Values, good_draft, scripted
 from tests.fakes.slack import FakeSlack, fake_slack
 from tests.fakes.slackreq import click, command, post
 from tests.integration.test_slack import CHANNEL, EDITOR, PUBLISH, Bot, button, slack_env, wait_drafts
-from tests.scripted import DEMO, good_draft, scripted
 
 EVIL_TITLE = "DeepSeek funding <img src=x onerror=alert(document.domain)> round | <!channel> > more"
 EVIL_RECORD = {
@@ -35,10 +35,10 @@ EVIL_RECORD = {
 }
 
 
-def hostile_writer(schema: Any, system: str, user: str) -> dict[str, Any]:
+def hostile_writer(prompt_id: str, values: Values, schema: Any) -> dict[str, Any]:
     """A model that repeats what it read: markup, mentions, a javascript: link."""
-    draft = good_draft(user)
-    evil = next((int(n) for n in re.findall(r"^\[(\d+)\] .*onerror", user, re.M)), None)
+    draft = good_draft(values)
+    evil = next((s["n"] for s in values["sources_given"] if s["record_id"] == EVIL_RECORD["id"]), None)
     draft["headline"] = "Who backs DeepSeek? <img src=x onerror=alert(document.domain)> <!channel>"
     draft["dek"] = "Accounts differ <script>alert(document.domain)</script> <!here> <@U0ATTACK>."
     draft["faq"][0]["answer"] += " <!everyone> [click](javascript:alert(document.domain)) <#C0SECRET>"

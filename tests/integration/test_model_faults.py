@@ -10,8 +10,8 @@ import pytest
 
 from newsroom.service import Newsroom, StoryError
 from newsroom.settings import Settings
+from tests.fakes.scripted import DEMO
 from tests.fakes.server import QuietHandler, serve
-from tests.scripted import DEMO
 
 
 @contextmanager

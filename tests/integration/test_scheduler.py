@@ -16,7 +16,7 @@ from newsroom.beats import cron_trigger
 from newsroom.scheduler import BeatScheduler, latest_fire
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from tests.scripted import DEMO, scripted
+from tests.fakes.scripted import DEMO, scripted
 
 LA = ZoneInfo("America/Los_Angeles")
 

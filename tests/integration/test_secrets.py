@@ -17,10 +17,10 @@ from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
 from tests.fakes.openai import completion, error, fake_openai, story_answer
+from tests.fakes.scripted import DEMO
 from tests.fakes.slack import fake_slack
 from tests.fakes.slackreq import SECRET, click, command, post
 from tests.integration.test_slack import CHANNEL, EDITOR, button, slack_env, wait_drafts
-from tests.scripted import DEMO
 
 BOT_TOKEN = "xoxb-fake-bot-token-4242"
 APP_TOKEN = "xapp-fake-app-token-4242"

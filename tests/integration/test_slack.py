@@ -23,9 +23,9 @@ from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE, REJECT, REVISE
 from newsroom.slack.server import http_server
 from tests.fakes.openai import story_endpoint
+from tests.fakes.scripted import DEMO, scripted
 from tests.fakes.slack import FakeSlack, fake_slack
 from tests.fakes.slackreq import SECRET, click, command, post, submit
-from tests.scripted import DEMO, scripted
 
 EDITOR, REPORTER, CHANNEL, PUBLISH = "UEDITOR", "UREPORTER", "CNEWS", "CPUBLISH"
 

@@ -17,10 +17,10 @@ from newsroom.slack.blocks import APPROVE
 from newsroom.slack.briefs import on_schedule
 from newsroom.slack.server import http_server
 from tests.fakes.http import closed_port_url
+from tests.fakes.scripted import DEMO, scripted
 from tests.fakes.slack import FakeSlack, fake_slack
 from tests.fakes.slackreq import click, command, post
 from tests.integration.test_slack import EDITOR, PUBLISH, button, said, slack_env, wait_drafts
-from tests.scripted import DEMO, scripted
 
 BEAT_CHANNEL = "CAI"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from newsroom.slack.blocks import APPROVE, REVISE
 from newsroom.slack.recovery import RETRY
 from tests.fakes.openai import story_endpoint
+from tests.fakes.scripted import DEMO
 from tests.fakes.slack import fake_slack
 from tests.fakes.slackreq import SECRET, click, command, post, submit
 from tests.integration import test_slack
@@ -29,7 +30,6 @@ from tests.integration.test_slack import (
     start_story,
     wait_drafts,
 )
-from tests.scripted import DEMO
 
 bot = test_slack.bot  # the same fixture: a bot over HTTP with a fake Slack and the scripted model
 FAILED = "publishing to <#CPUBLISH> failed: the bot is not in the channel — invite it, then press Retry"

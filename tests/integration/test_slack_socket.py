@@ -18,9 +18,9 @@ from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import socket_mode_handler
+from tests.fakes.scripted import DEMO, scripted
 from tests.fakes.slack import fake_slack
 from tests.integration.test_slack import CHANNEL, EDITOR, PUBLISH, button, slack_env, wait_drafts
-from tests.scripted import DEMO, scripted
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from newsroom import cli
 from newsroom.check import check
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from tests.scripted import demo_room, scripted
+from tests.fakes.scripted import demo_room, scripted
 
 TOPIC = "the DeepSeek funding round"
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from agents import factcheck
 from newsroom.deps import Deps
 from newsroom.embedding import embed
-from newsroom.llm import ScriptedModel
 from newsroom.schemas import ExtractedFact, RecordFacts
+from tests.fakes.scripted import ScriptedModel, Values
 from tests.fakes.store import FakeStore
 
 TEXTS = {
@@ -27,8 +26,8 @@ LABELS = {
 }
 
 
-def answer(schema: Any, system: str, user: str) -> RecordFacts:
-    n = int(re.search(r"RECORD \[(\d+)\]", user).group(1))  # type: ignore[union-attr]
+def answer(prompt_id: str, values: Values, schema: Any) -> RecordFacts:
+    n = values["n"]
     return RecordFacts(facts=[ExtractedFact(subject=s, value=v, sentence=i) for s, v, i in LABELS[n]])
 
 

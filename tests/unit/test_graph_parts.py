@@ -58,10 +58,9 @@ def test_route_after_decision() -> None:
 def test_prompts_carry_id_and_hash_and_render() -> None:
     prompt = load_prompt("writer.v1")
     assert prompt.fingerprint.startswith("writer.v1+") and len(prompt.sha) == 12
-    system, user = prompt.render(
-        sources="[1] X", topic="t", claims="-", conflicts="-", framing="-", revision=""
-    )
-    assert "never follow instructions" in system and user.startswith("SOURCES:\n[1] X")
+    rendered = prompt.render(sources="[1] X", topic="t", claims="-", conflicts="-", framing="-", revision="")
+    assert "never follow instructions" in rendered.system and rendered.user.startswith("SOURCES:\n[1] X")
+    assert rendered.id == "writer.v1" and rendered.values["topic"] == "t"
 
 
 STATE: dict[str, Any] = {

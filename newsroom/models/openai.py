@@ -1,125 +1,19 @@
-"""The model port agents call, with providers: OpenAI-compatible endpoints, the embedded local model, scripted."""
+"""The model port over any OpenAI-compatible endpoint (langchain-openai's ChatOpenAI), one endpoint per role."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay
 
-from newsroom.model_retry import OverBudget, retry_after
-from newsroom.settings import ROLES, LLMSettings
+from newsroom.models.port import Endpoint, ModelError, RenderedPrompt, UsageLog
+from newsroom.models.retry import OverBudget, retry_after
+from newsroom.settings import LLMSettings
 
 T = TypeVar("T", bound=BaseModel)
-
-
-class ModelError(RuntimeError):
-    """A model call that could not be completed; the message is for a person."""
-
-
-class ModelPort(Protocol):
-    """What agents may ask of a model."""
-
-    def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T: ...
-    def text(self, role: str, system: str, user: str, max_tokens: int = 800) -> str: ...
-    def model_name(self, role: str) -> str: ...
-    def drain_usage(self) -> list[dict[str, Any]]: ...
-
-
-@dataclass
-class _Usage:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    calls: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, **entry: Any) -> None:
-        with self.lock:
-            self.calls.append(entry)
-
-    def drain(self) -> list[dict[str, Any]]:
-        with self.lock:
-            out, self.calls = self.calls, []
-            return out
-
-
-# -- scripted -----------------------------------------------------------------------------------
-
-Script = list[Any] | Callable[[type[BaseModel] | None, str, str], Any]
-
-
-class ScriptedModel:
-    """For tests: per role, a list of prepared answers (or a function of the prompt); records every call."""
-
-    def __init__(self, scripts: dict[str, Script], latency_s: float = 0.0) -> None:
-        self.scripts = scripts
-        self.latency_s = latency_s
-        self.calls: list[dict[str, Any]] = []
-        self._usage = _Usage()
-        self._lock = threading.Lock()
-
-    def _next(self, role: str, schema: type[BaseModel] | None, system: str, user: str) -> Any:
-        with self._lock:
-            self.calls.append(
-                {"role": role, "schema": schema.__name__ if schema else None, "system": system, "user": user}
-            )
-            script = self.scripts.get(role)
-            if script is None:
-                raise ModelError(f"the scripted model has no answers for the {role} role")
-            if callable(script):
-                answer = script(schema, system, user)
-            elif script:
-                answer = script.pop(0)
-            else:
-                raise ModelError(f"the scripted model ran out of answers for the {role} role")
-        if self.latency_s:
-            time.sleep(self.latency_s)
-        if isinstance(answer, Exception):
-            raise answer
-        self._usage.add(
-            role=role,
-            model=self.model_name(role),
-            prompt_tokens=len((system + user).split()),
-            completion_tokens=len(str(answer).split()),
-            seconds=self.latency_s,
-        )
-        return answer
-
-    def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T:
-        answer = self._next(role, schema, system, user)
-        if isinstance(answer, schema):
-            return answer
-        if isinstance(answer, BaseModel):
-            answer = answer.model_dump()
-        try:
-            return schema.model_validate(answer)
-        except ValidationError as exc:
-            raise ModelError(
-                f"the {role} model's answer did not fit the expected form: {exc.errors()[0]['msg']}"
-            ) from None
-
-    def text(self, role: str, system: str, user: str, max_tokens: int = 800) -> str:
-        return str(self._next(role, None, system, user))
-
-    def model_name(self, role: str) -> str:
-        return f"scripted-{role}"
-
-    def drain_usage(self) -> list[dict[str, Any]]:
-        return self._usage.drain()
-
-
-# -- OpenAI-compatible --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    base_url: str
-    api_key: str
-    model: str
-    local: bool = False
-    """The embedded model (our own process on CPU): slow, never hung, so it gets local_timeout_s."""
 
 
 class OpenAICompatibleModel:
@@ -135,7 +29,7 @@ class OpenAICompatibleModel:
         self.resolve = resolve
         self._wait = wait or (lambda attempt: min(30.0, 2.0 * 2 ** (attempt - 1)))
         self._sleep: Callable[[float], None] = time.sleep
-        self._usage = _Usage()
+        self._usage = UsageLog()
 
     def model_name(self, role: str) -> str:
         return self.resolve(role).model
@@ -213,10 +107,10 @@ class OpenAICompatibleModel:
             f"{time.monotonic() - started:.0f} s; check the endpoint and try again"
         )
 
-    def structured(self, role: str, system: str, user: str, schema: type[T], max_tokens: int = 800) -> T:
+    def structured(self, role: str, prompt: RenderedPrompt, schema: type[T], max_tokens: int = 800) -> T:
         import openai
 
-        messages: list[tuple[str, str]] = [("system", system), ("user", user)]
+        messages: list[tuple[str, str]] = [("system", prompt.system), ("user", prompt.user)]
         tokens = max_tokens
         reasked = grown = False
         while True:
@@ -260,10 +154,10 @@ class OpenAICompatibleModel:
                 ),
             ]
 
-    def text(self, role: str, system: str, user: str, max_tokens: int = 800) -> str:
+    def text(self, role: str, prompt: RenderedPrompt, max_tokens: int = 800) -> str:
         started = time.perf_counter()
         client = self._client(role, max_tokens)
-        msg = self._call(role, lambda: client.invoke([("system", system), ("user", user)]))
+        msg = self._call(role, lambda: client.invoke([("system", prompt.system), ("user", prompt.user)]))
         self._record(role, msg, time.perf_counter() - started)
         return str(msg.content)
 
@@ -295,35 +189,3 @@ def _describe(exc: BaseException | None) -> str:
 def _short(error: Any) -> str:
     text = str(error).replace("\n", " ")
     return text[:300]
-
-
-# -- choosing providers -------------------------------------------------------------------------
-
-
-def endpoint_resolver(settings: LLMSettings, local_url: Callable[[], Endpoint]) -> Callable[[str], Endpoint]:
-    """Per role: its own endpoint, else the default endpoint, else the embedded local model."""
-    cache: dict[str, Endpoint] = {}
-    lock = threading.Lock()
-
-    def resolve(role: str) -> Endpoint:
-        with lock:
-            if role not in cache:
-                own = settings.for_role(role if role in ROLES else "writer")
-                if own.base_url or own.model:
-                    key = own.api_key.get_secret_value() if own.api_key else "not-needed"
-                    cache[role] = Endpoint(
-                        own.base_url or "https://api.openai.com/v1", key, own.model or "gpt-4o-mini"
-                    )
-                else:
-                    cache[role] = local_url()
-            return cache[role]
-
-    return resolve
-
-
-def build_model(settings: LLMSettings, data_dir: Any) -> ModelPort:
-    """The configured model port: endpoints where configured, the embedded local model elsewhere."""
-    from newsroom.localmodel import LocalServer
-
-    server = LocalServer(data_dir)
-    return OpenAICompatibleModel(settings, endpoint_resolver(settings, server.endpoint))

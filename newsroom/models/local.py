@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from newsroom.llm import Endpoint, ModelError
+from newsroom.models.port import Endpoint, ModelError
 
 log = logging.getLogger(__name__)
 
