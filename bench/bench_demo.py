@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from bench.common import write
+from bench.fixtures import DEMO
 from newsroom.service import Newsroom, Progress
 from newsroom.settings import Settings
-from tests.scripted import DEMO
 
 TOPIC = "the DeepSeek funding round"
 

@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 from bench.common import write
+from bench.fixtures import DEMO, DemoModel
+from newsroom.deps import Deps
 from newsroom.service import Newsroom
 from newsroom.settings import ClaimsSettings, Settings
-from tests.scripted import DEMO, scripted
 
 QUICK = "--quick" in sys.argv
 TOPIC = "the DeepSeek funding round"
@@ -23,8 +24,7 @@ TOPIC = "the DeepSeek funding round"
 def run_once(
     latency: float, room_dir: Path, ingested: Newsroom | None = None
 ) -> tuple[float, dict, Newsroom]:
-    model = scripted()
-    model.latency_s = latency
+    model = DemoModel(latency_s=latency)
     room = Newsroom(
         Settings(data_dir=room_dir), model_override=model, store_override=ingested.store if ingested else None
     )

@@ -19,11 +19,11 @@ import httpx
 
 from bench.common import median, percentile, write
 from bench.fakes import SECRET, FakeSlack, command, fake_slack, signed
+from bench.fixtures import DEMO, DemoModel
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from newsroom.slack.app import build_app
 from newsroom.slack.server import http_server
-from tests.scripted import DEMO, scripted
 
 CONCURRENT = 50
 
@@ -64,7 +64,7 @@ def main() -> None:
             SLACK_SIGNING_SECRET=SECRET,
         )
         settings = Settings()
-        room = Newsroom(settings, model_override=scripted())
+        room = Newsroom(settings, model_override=DemoModel())
         room.ingest([str(DEMO)])
         server = http_server(build_app(room, settings), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -33,12 +33,12 @@ def _rss_mb() -> float:
 
 def worker(data: str, count: int, report: str) -> None:
     """One newsroom process: resume what a killed one left, then run every story not yet done."""
+    from bench.fixtures import DEMO, DemoModel
     from newsroom.publication import PublishError
     from newsroom.service import Newsroom, PublishPending, StoryError
     from newsroom.settings import Settings
-    from tests.scripted import DEMO, scripted
 
-    room = Newsroom(Settings(data_dir=Path(data)), model_override=scripted())
+    room = Newsroom(Settings(data_dir=Path(data)), model_override=DemoModel())
     if room.store.count() == 0:
         room.ingest([str(DEMO)])
     rng, rng_lock = random.Random(), threading.Lock()
