@@ -21,7 +21,7 @@ from newsroom.documents.files import file_publisher
 # Read at import: the autouse fixture clears NEWSROOM_* before each test runs.
 REQUIRE = os.environ.get("NEWSROOM_REQUIRE_SERVICES") == "1"
 
-# The scripted demo story's explainer (tests/scripted.py's `demo_room(...).explain("the DeepSeek funding
+# The scripted demo story's explainer (tests/fakes/scripted.py's `demo_room(...).explain("the DeepSeek funding
 # round")` as JSON): building it takes most of a minute, reading it none.
 EXPLAINER = Path(__file__).with_name("explainer_demo.json")
 
