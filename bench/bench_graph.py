@@ -13,7 +13,6 @@ from pathlib import Path
 
 from bench.common import write
 from bench.fixtures import DEMO, DemoModel
-from newsroom.deps import Deps
 from newsroom.service import Newsroom
 from newsroom.settings import ClaimsSettings, Settings
 

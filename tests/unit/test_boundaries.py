@@ -50,7 +50,6 @@ FORBIDDEN: dict[str, set[str]] = {
         "httpx",
         "langchain_openai",
         "newsroom.models",
-        "newsroom.llm",
         "newsroom.store",
         "newsroom.service",
     },
