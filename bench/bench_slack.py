@@ -20,9 +20,8 @@ import httpx
 from bench.common import median, percentile, write
 from bench.fakes import SECRET, FakeSlack, command, fake_slack, signed
 from bench.fixtures import DEMO, DemoModel
-from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.server import http_server
 
 CONCURRENT = 50
@@ -64,9 +63,10 @@ def main() -> None:
             SLACK_SIGNING_SECRET=SECRET,
         )
         settings = Settings()
-        room = Newsroom(settings, model_override=DemoModel())
+        ctx = build_context(settings, model_override=DemoModel())
+        room = ctx.room
         room.ingest([str(DEMO)])
-        server = http_server(build_app(room, settings), "127.0.0.1", 0)
+        server = http_server(build_app(ctx), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}"
         fire(url, ["help"] * 5)  # warm up: imports, first dispatch

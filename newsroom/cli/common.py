@@ -34,12 +34,10 @@ def open_newsroom() -> Newsroom:
     slack, token = settings.slack, settings.slack_bot_token
     if slack.publish_channel and token:
         # A retry from the command line finishes the Slack post too.
-        from slack_sdk import WebClient
-
+        from newsroom.slack.client import web_client
         from newsroom.slack.publisher import slack_publisher
 
-        client = WebClient(token=token.get_secret_value(), base_url=slack.api_url, timeout=30)
-        publishers["slack"] = slack_publisher(client, slack.publish_channel)
+        publishers["slack"] = slack_publisher(web_client(settings), slack.publish_channel)
     return Newsroom(settings, publishers=publishers)
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from newsroom.cli.common import app, err, fail
-from newsroom.service import Newsroom
 from newsroom.settings import get_settings
 
 
@@ -20,17 +19,17 @@ def serve(
     import logging
 
     from newsroom.scheduler import BeatScheduler
-    from newsroom.slack.app import SlackConfigError, SlackContext, build_app
+    from newsroom.slack.app import SlackConfigError, build_app, build_context
     from newsroom.slack.briefs import on_schedule
     from newsroom.slack.server import http_server, socket_mode_handler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     socket_mode = settings.slack_app_token is not None
-    room = Newsroom(settings)
-    ctx = SlackContext(room, settings)
+    ctx = build_context(settings)  # the Newsroom it serves publishes to the Slack channel too
+    room = ctx.room
     try:
-        bolt = build_app(room, settings, socket_mode=socket_mode, ctx=ctx)
+        bolt = build_app(ctx, socket_mode=socket_mode)
     except SlackConfigError as exc:
         fail(exc)
     # Stories a killed process left running or publishing continue from their last checkpoint; a sweep

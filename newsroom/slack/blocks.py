@@ -12,6 +12,7 @@ MAX_TEXT = 3000
 MAX_HEADER = 150
 APPROVE, REVISE, REJECT = "newsroom_approve", "newsroom_revise", "newsroom_reject"
 REVISE_MODAL = "newsroom_revise_modal"
+RETRY = "newsroom_retry"
 
 
 def _cites(numbers: list[int], sources: dict[int, dict[str, Any]]) -> str:
@@ -243,3 +244,25 @@ def help_text() -> str:
         "• `/newsroom brief <beat>` — a briefing on what is new on a beat, in the beat's channel\n"
         "• `/newsroom help` — this text"
     )
+
+
+def retry_blocks(line: str, story_id: str, headline: str = "") -> list[dict[str, Any]]:
+    """A line saying what stopped (code's own sentence), and a Retry button for the story."""
+    blocks: list[dict[str, Any]] = []
+    if headline:
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": headline[:150]}})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:2900]}})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": RETRY,
+                    "text": {"type": "plain_text", "text": "Retry"},
+                    "value": json.dumps({"story_id": story_id}),
+                }
+            ],
+        }
+    )
+    return blocks

@@ -4,21 +4,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from newsroom.beats import Beat
-from newsroom.slack.app import SlackContext, story_id_for
-from newsroom.slack.client import web_client
-from newsroom.slack.commands import failure_line, post_draft, progress_line
+from newsroom.service import StoryError
+from newsroom.slack.context import SlackContext, parse, story_id_for, subcommand
+from newsroom.slack.mrkdwn import escape
+from newsroom.slack.replies import failure_line, post_draft, progress_line
 
 log = logging.getLogger("newsroom.slack")
 
 
-def bot_client(ctx: SlackContext) -> WebClient:
-    return web_client(ctx.settings)
+def register(app: App, ctx: SlackContext) -> None:
+    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        _, rest = parse(body.get("text", ""))
+        if not rest:
+            names = ", ".join(sorted(ctx.room.beats().beats)) or "none configured"
+            ack(text=f"Say which beat: `/newsroom brief <beat>` (beats: {names}).")
+            return
+        try:
+            beat = ctx.room.beat(rest)
+        except StoryError as exc:
+            ack(text=escape(exc))
+            return
+        ack(text=f"Briefing on {beat.name} requested; it will appear in <#{beat.channel}>.")
+        if ctx.first_delivery(body):
+            ctx.background(run_briefing, ctx, client, beat.name, f"<@{body['user_id']}>", respond)
+
+    app.command("/newsroom", matchers=[subcommand("brief")])(on_command)
 
 
 def run_briefing(
@@ -78,9 +95,8 @@ def _run(ctx: SlackContext, client: WebClient, beat: Beat, who: str) -> None:
 
 def on_schedule(ctx: SlackContext) -> Callable[[str], None]:
     """What the scheduler runs when a beat's slot is claimed in this process."""
-    client = bot_client(ctx)
 
     def due(beat_name: str) -> None:
-        run_briefing(ctx, client, beat_name, "schedule")
+        run_briefing(ctx, ctx.client, beat_name, "schedule")
 
     return due

@@ -11,11 +11,18 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from newsroom.service import PublishPending, StaleDraft, StoryError
-from newsroom.slack.app import SlackContext, thread_of
-from newsroom.slack.blocks import APPROVE, REJECT, REVISE, REVISE_MODAL, decided_blocks, revise_modal
-from newsroom.slack.commands import failure_line, post_draft, progress_line
+from newsroom.slack.blocks import (
+    APPROVE,
+    REJECT,
+    REVISE,
+    REVISE_MODAL,
+    decided_blocks,
+    retry_blocks,
+    revise_modal,
+)
+from newsroom.slack.context import SlackContext, thread_of
 from newsroom.slack.mrkdwn import cut, escape
-from newsroom.slack.recovery import retry_blocks
+from newsroom.slack.replies import failure_line, post_draft, progress_line
 
 log = logging.getLogger("newsroom.slack")
 NOT_AN_EDITOR = (

@@ -6,11 +6,12 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from newsroom.slack.app import SlackContext
+from newsroom.slack.context import SlackContext, parse, subcommand
 from newsroom.slack.mrkdwn import cut, escape
+from newsroom.slack.replies import failure_line
 
 log = logging.getLogger("newsroom.slack")
 _TOKEN = re.compile(r"<[^>]*>|\S+")
@@ -20,6 +21,15 @@ NOT_AN_EDITOR = (
     "newsroom to add you to NEWSROOM_SLACK_APPROVERS or NEWSROOM_SLACK_INGEST_GROUP."
 )
 USAGE = "Give one or more http(s) links: `/newsroom ingest https://example.org/story`."
+
+
+def register(app: App, ctx: SlackContext) -> None:
+    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        _, rest = parse(body.get("text", ""))
+        if on_ingest(ctx, ack, body, client, respond, rest) and ctx.first_delivery(body):
+            ctx.background(ingest, ctx, rest, respond)
+
+    app.command("/newsroom", matchers=[subcommand("ingest")])(on_command)
 
 
 def targets(text: str) -> tuple[list[str], list[str]]:
@@ -75,8 +85,6 @@ def _refused(other: list[str]) -> str:
 
 def ingest(ctx: SlackContext, text: str, respond: Respond) -> None:
     """Fetch and store in the background; the report comes back to the user alone."""
-    from newsroom.slack.commands import failure_line
-
     urls, _ = targets(text)
     try:
         report = ctx.room.ingest(urls, untrusted=True)

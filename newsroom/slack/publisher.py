@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from newsroom.publication import PublishError
-from newsroom.slack.app import SlackContext
+from newsroom.publication import Publisher, PublishError
 from newsroom.slack.blocks import MAX_BLOCKS, MAX_TEXT, explainer_blocks
-from newsroom.slack.client import web_client
 from newsroom.slack.mrkdwn import cut, escape
 
 log = logging.getLogger("newsroom.slack")
@@ -26,7 +23,9 @@ _WHY = {
 }
 
 
-def slack_publisher(client: WebClient, channel: str | None) -> Any:
+def slack_publisher(client: WebClient, channel: str | None) -> Publisher:
+    """The Slack publication target, handed to the Newsroom when it is built (`serve`, the CLI)."""
+
     def publish(explainer: dict[str, Any]) -> dict[str, str]:
         if not channel:
             log.info(
@@ -56,8 +55,3 @@ def slack_publisher(client: WebClient, channel: str | None) -> Any:
         return {"slack_channel": channel, "slack_ts": first}
 
     return publish
-
-
-def register(app: App, ctx: SlackContext) -> None:
-    client = web_client(ctx.settings)
-    ctx.room.publishers["slack"] = slack_publisher(client, ctx.settings.slack.publish_channel)

@@ -12,33 +12,11 @@ from slack_sdk import WebClient
 
 from newsroom.jobs import JobEvent
 from newsroom.service import PublishPending, StoryError
-from newsroom.slack.app import SlackContext, thread_of
-from newsroom.slack.briefs import bot_client
+from newsroom.slack.blocks import RETRY, retry_blocks
+from newsroom.slack.context import SlackContext, parse, subcommand, thread_of
+from newsroom.slack.replies import post_draft
 
 log = logging.getLogger("newsroom.slack")
-RETRY = "newsroom_retry"
-
-
-def retry_blocks(line: str, story_id: str, headline: str = "") -> list[dict[str, Any]]:
-    """A line saying what stopped (code's own sentence), and a Retry button for the story."""
-    blocks: list[dict[str, Any]] = []
-    if headline:
-        blocks.append({"type": "header", "text": {"type": "plain_text", "text": headline[:150]}})
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:2900]}})
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": RETRY,
-                    "text": {"type": "plain_text", "text": "Retry"},
-                    "value": json.dumps({"story_id": story_id}),
-                }
-            ],
-        }
-    )
-    return blocks
 
 
 def outcome_line(ex: dict[str, Any]) -> str:
@@ -72,10 +50,8 @@ def register(app: App, ctx: SlackContext) -> None:
             return  # said once; the back-off keeps trying quietly
         told.add((event.story_id, event.outcome))
         channel, thread_ts = thread
-        client = bot_client(ctx)
+        client = ctx.client
         if event.outcome == "draft" and event.explainer:
-            from newsroom.slack.commands import post_draft
-
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text="Resumed after a restart; here is the draft."
             )
@@ -113,11 +89,19 @@ def register(app: App, ctx: SlackContext) -> None:
         )
         client.chat_update(channel=channel, ts=ts, text=line, blocks=blocks)
         if ex and ex.get("status") == "pending_approval":
-            from newsroom.slack.commands import post_draft
-
             post_draft(client, channel, (thread_of(story_id) or (channel, ts))[1], ex)
 
+    def on_command(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        _, rest = parse(body.get("text", ""))
+        if not rest:
+            ack(text="Say which story: `/newsroom retry <story>` (`/newsroom status` lists them).")
+            return
+        ack(text=f"Retrying {rest} …")
+        if ctx.first_delivery(body):
+            ctx.background(retry_command, ctx, rest.split()[0], respond)
+
     app.action(RETRY)(on_retry)
+    app.command("/newsroom", matchers=[subcommand("retry")])(on_command)
 
 
 def retry_command(ctx: SlackContext, story_id: str, respond: Respond) -> None:

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
-from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
 from tests.fakes.scripted import DEMO, Values, good_draft, scripted
@@ -54,10 +53,11 @@ def hostile_bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Bot
     with fake_slack() as slack:
         slack_env(monkeypatch, slack, tmp_path / "data")
         settings = Settings()
-        room = Newsroom(settings, model_override=scripted(writer=hostile_writer))
+        ctx = build_context(settings, model_override=scripted(writer=hostile_writer))
+        room = ctx.room
         report = room.ingest([str(records)])
         assert "evil-1" in {r.id for r in report.added}
-        server = http_server(build_app(room, settings), "127.0.0.1", 0)
+        server = http_server(build_app(ctx), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             yield Bot(f"http://127.0.0.1:{server.server_address[1]}", slack, room)

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import http_server
 from tests.fakes.openai import completion, error, fake_openai, story_answer
@@ -44,9 +43,10 @@ def test_no_secret_reaches_logs_sentences_story_json_or_files(
         monkeypatch.setenv("NEWSROOM_LLM_API_KEY", API_KEY)
         monkeypatch.setenv("NEWSROOM_LLM_MODEL", "fake-model")
         settings = Settings()
-        room = Newsroom(settings)
+        ctx = build_context(settings)
+        room = ctx.room
         room.ingest([str(DEMO)])
-        server = http_server(build_app(room, settings), "127.0.0.1", 0)
+        server = http_server(build_app(ctx), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}"
         try:

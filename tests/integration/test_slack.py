@@ -19,7 +19,7 @@ import pytest
 
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE, REJECT, REVISE
 from newsroom.slack.server import http_server
 from tests.fakes.openai import story_endpoint
@@ -57,9 +57,10 @@ def bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Bot]:
     with fake_slack() as slack:
         slack_env(monkeypatch, slack, tmp_path / "data")
         settings = Settings()
-        room = Newsroom(settings, model_override=scripted())
+        ctx = build_context(settings, model_override=scripted())
+        room = ctx.room
         room.ingest([str(DEMO)])
-        server = http_server(build_app(room, settings), "127.0.0.1", 0)
+        server = http_server(build_app(ctx), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             yield Bot(f"http://127.0.0.1:{server.server_address[1]}", slack, room)

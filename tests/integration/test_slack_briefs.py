@@ -12,9 +12,10 @@ import pytest
 
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import SlackContext, build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.briefs import on_schedule
+from newsroom.slack.context import SlackContext
 from newsroom.slack.server import http_server
 from tests.fakes.http import closed_port_url
 from tests.fakes.scripted import DEMO, scripted
@@ -52,9 +53,9 @@ lookback = "3650d"
         slack_env(monkeypatch, slack, tmp_path / "data")
         monkeypatch.setenv("NEWSROOM_BEATS_FILE", str(beats))
         settings = Settings()
-        room = Newsroom(settings, model_override=scripted())
-        ctx = SlackContext(room, settings)
-        server = http_server(build_app(room, settings, ctx=ctx), "127.0.0.1", 0)
+        ctx = build_context(settings, model_override=scripted())
+        room = ctx.room
+        server = http_server(build_app(ctx), "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             yield Bot(f"http://127.0.0.1:{server.server_address[1]}", slack, room, ctx)

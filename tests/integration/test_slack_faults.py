@@ -11,8 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from newsroom.slack.blocks import APPROVE, REVISE
-from newsroom.slack.recovery import RETRY
+from newsroom.slack.blocks import APPROVE, RETRY, REVISE
 from tests.fakes.openai import story_endpoint
 from tests.fakes.scripted import DEMO
 from tests.fakes.slack import fake_slack

@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from websockets.sync.server import ServerConnection, serve
 
-from newsroom.service import Newsroom
 from newsroom.settings import Settings
-from newsroom.slack.app import build_app
+from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE
 from newsroom.slack.server import socket_mode_handler
 from tests.fakes.scripted import DEMO, scripted
@@ -59,9 +58,10 @@ def test_socket_mode_round_trips_a_command_and_a_button_click(
         slack_env(monkeypatch, slack, tmp_path / "data")
         monkeypatch.delenv("SLACK_SIGNING_SECRET")  # Socket Mode needs none
         settings = Settings()
-        room = Newsroom(settings, model_override=scripted())
+        ctx = build_context(settings, model_override=scripted())
+        room = ctx.room
         room.ingest([str(DEMO)])
-        handler = socket_mode_handler(build_app(room, settings, socket_mode=True), "xapp-test")
+        handler = socket_mode_handler(build_app(ctx, socket_mode=True), "xapp-test")
         handler.connect()
         try:
             envelopes.put(

@@ -1,0 +1,19 @@
+"""Every Slack feature's listeners, registered on one Bolt app (the shape of Slack's bolt-python samples)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from newsroom.slack import briefs, commands, decisions, ingest, recovery
+from newsroom.slack.context import SlackContext
+
+
+def register_listeners(app: App, ctx: SlackContext) -> None:
+    # Each `/newsroom <sub>` listener matches its own subcommand; Bolt runs the first that matches, so the
+    # help answer, which matches any `/newsroom`, comes last.
+    commands.register(app, ctx)
+    ingest.register(app, ctx)
+    briefs.register(app, ctx)
+    recovery.register(app, ctx)
+    decisions.register(app, ctx)
+    commands.register_help(app)

@@ -1,0 +1,56 @@
+"""What the bot says in a story's thread, shared by every feature: progress lines, failure sentences, drafts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+
+from newsroom.service import Progress, StoryError
+from newsroom.slack.blocks import MAX_TEXT, draft_messages
+from newsroom.slack.mrkdwn import cut, escape
+
+log = logging.getLogger("newsroom.slack")
+
+_STEP = {
+    "research": "Research",
+    "factcheck": "Fact-check",
+    "framing": "Framing",
+    "writer": "Writing",
+    "audit": "Citation audit",
+    "present": "Draft ready",
+    "no_sources": "Research",
+}
+
+
+def progress_line(p: Progress) -> str:
+    return f"{_STEP.get(p.step, p.step)}: {escape(p.summary)} ({p.seconds:.0f} s)"
+
+
+def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]) -> str:
+    """Post the draft in its thread; returns the ts of the message that carries the buttons."""
+    ts = ""
+    for blocks in draft_messages(explainer):
+        resp = client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            blocks=blocks,
+            text=cut(
+                f"Draft {explainer.get('draft_version', 0)}: {escape(explainer.get('headline', ''))}",
+                MAX_TEXT,
+            ),
+        )
+        ts = str(resp.get("ts", ""))
+    return ts
+
+
+def failure_line(what: str, exc: Exception) -> str:
+    """A sentence for the thread; the detail goes to the log, never a stack trace to the channel."""
+    if isinstance(exc, StoryError):
+        return cut(f"{what} did not finish: {escape(exc)}", MAX_TEXT)
+    log.exception("%s failed", what)
+    return (
+        f"{what} did not finish because of an internal error ({type(exc).__name__}). Try again; "
+        "if it keeps failing, ask whoever runs newsroom to check its log."
+    )
