@@ -38,9 +38,6 @@ def worker(data: str, count: int, report: str) -> None:
     from newsroom.service import Newsroom, PublishPending, StoryError
     from newsroom.settings import Settings
 
-    room = Newsroom(Settings(data_dir=Path(data)), model_override=DemoModel())
-    if room.store.count() == 0:
-        room.ingest([str(DEMO)])
     rng, rng_lock = random.Random(), threading.Lock()
     failures = {"cms": 0, "first_try_pending": 0}
 
@@ -52,7 +49,9 @@ def worker(data: str, count: int, report: str) -> None:
             raise PublishError("publishing to the CMS failed: it answered 503 — newsroom retries by itself")
         return {"cms": f"cms://{explainer['story_id']}"}
 
-    room.publishers["cms"] = cms
+    room = Newsroom(Settings(data_dir=Path(data)), model_override=DemoModel(), publishers={"cms": cms})
+    if room.store.count() == 0:
+        room.ingest([str(DEMO)])
     jobs = room.jobs
     jobs.publish_wait_s, jobs.publish_wait_max_s, jobs.publish_attempts = 0.05, 0.5, 30
     resumed = jobs.resume_unfinished()

@@ -31,7 +31,7 @@ class Publishing:
     def __init__(self, registry: Registry, directory: Path, extra: dict[str, Publisher]) -> None:
         self.registry = registry
         self.directory = directory
-        self.extra = extra  # shared with the facade: a door adds its target after this is built
+        self.extra = extra  # the facade's targets, given when it was built
         self._files = file_publisher(directory)
         self._lock = threading.Lock()
 

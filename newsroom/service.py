@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -48,8 +48,9 @@ class Newsroom(StoryRuns):
     store_override: SourceStore | None = None
     fetch_override: Fetcher | None = None
     model_override: ModelPort | None = None
-    publishers: dict[str, Publisher] = field(default_factory=dict)
-    """Publication targets besides the files (the publish channel, later a CMS), by name."""
+    publishers: Mapping[str, Publisher] = field(default_factory=dict)
+    """Publication targets besides the files (the publish channel, later a CMS), by name: passed in by
+    whoever builds the room (`serve` passes the Slack channel), fixed from then on."""
 
     @cached_property
     def store(self) -> SourceStore:
@@ -86,7 +87,7 @@ class Newsroom(StoryRuns):
 
     @cached_property
     def publishing(self) -> Publishing:
-        return Publishing(self.registry, self.settings.published_dir, self.publishers)
+        return Publishing(self.registry, self.settings.published_dir, dict(self.publishers))
 
     @cached_property
     def deps(self) -> Deps:
