@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,8 +11,6 @@ from newsroom.slack.blocks import MAX_TEXT, help_text
 from newsroom.slack.context import SlackContext, parse, story_id_for, subcommand, thread_of
 from newsroom.slack.mrkdwn import cut, escape
 from newsroom.slack.replies import failure_line, post_draft, progress_line
-
-log = logging.getLogger("newsroom.slack")
 
 
 def register(app: App, ctx: SlackContext) -> None:
