@@ -1,4 +1,4 @@
-"""Keeps STYLE.md's table true: who may import what, checked by walking imports with ast."""
+"""Keeps STYLE.md's table true (who may import what, by walking imports with ast), and the house small: no import cycles, no module over 400 lines."""
 
 from __future__ import annotations
 
@@ -36,7 +36,11 @@ FORBIDDEN: dict[str, set[str]] = {
         "agents",
         "httpx",
         "langchain_openai",
+        "newsroom.models",
+        "newsroom.slack",
     },
+    # the command line reaches the service, never an agent
+    "newsroom/cli/": {"agents", "chromadb", "langgraph"},
     # the port names what agents may ask of a model; reading Retry-After needs nothing of ours
     "newsroom/models/port.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     "newsroom/models/retry.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
@@ -94,30 +98,14 @@ def test_layers_import_only_what_they_may() -> None:
     assert not problems, "\n".join(problems)
 
 
-# project modules (dotted prefixes) a room must not import: the table above sees top-level packages only
-FORBIDDEN_OURS: dict[str, tuple[str, ...]] = {
-    "newsroom/documents/": ("newsroom.models", "newsroom.slack"),
-}
-
-
-def _modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
-
-
-def test_rooms_import_only_the_project_modules_they_may() -> None:
-    problems = []
-    for prefix, banned in FORBIDDEN_OURS.items():
-        for path in sorted(ROOT.glob(prefix + "**/*.py")):
-            bad = sorted(m for m in _modules(path) if m.startswith(banned))
-            if bad:
-                problems.append(f"{path.relative_to(ROOT)} imports {bad}")
-    assert not problems, "\n".join(problems)
+def test_only_the_graph_imports_agents() -> None:
+    """Agents are nodes of the graph; every door reaches them through the service and the graph."""
+    importers = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "newsroom").rglob("*.py")
+        if any(m == "agents" or m.startswith("agents.") for m in _imports(path))
+    )
+    assert importers == ["newsroom/graph.py"]
 
 
 def test_only_settings_reads_the_environment() -> None:
@@ -129,3 +117,105 @@ def test_only_settings_reads_the_environment() -> None:
         if "os.environ" in text or "os.getenv" in text:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+# -- the shape of the house: no import cycles, no module a newcomer cannot read in one sitting ---------
+
+MAX_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _project_modules() -> dict[str, Path]:
+    paths = sorted((ROOT / "newsroom").rglob("*.py")) + sorted((ROOT / "agents").rglob("*.py"))
+    paths += sorted((ROOT / "prompts").rglob("*.py"))
+    return {_module_name(p): p for p in paths}
+
+
+def _edges(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Module -> the project modules it imports (absolute and relative; `from pkg import mod` counts mod)."""
+    edges: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    parts = parts[: len(parts) - (node.level - 1)]
+                    base = ".".join([*parts, base] if base else parts)
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            found.update(t for t in targets if t in modules and t != name)
+        edges[name] = found
+    return edges
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_between_project_modules() -> None:
+    cycles = _cycles(_edges(_project_modules()))
+    assert not cycles, "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in _project_modules().values()
+        if (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
