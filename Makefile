@@ -34,7 +34,7 @@ typecheck: $(VENV)/.base
 	$(VENV)/bin/mypy newsroom agents prompts
 
 unit: $(VENV)/.base
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 # Headless Chromium screenshots the published page in a test. Debian's package, installed when missing
 # and apt-get can run (as root); otherwise that test says why it skips (NEWSROOM_REQUIRE_SERVICES=1 fails it).
