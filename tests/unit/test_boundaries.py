@@ -7,6 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# what a room that only reads and writes text may not touch: stores, graphs, doors, agents, the network
+TEXT_ONLY = {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents", "httpx", "langchain_openai"}
+
 # module (path prefix) -> packages or modules it must not import ("newsroom.store" bans that module only)
 FORBIDDEN: dict[str, set[str]] = {
     "newsroom/settings.py": {"newsroom", "agents", "chromadb", "langgraph", "slack_bolt", "langchain_openai"},
@@ -28,35 +31,14 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/fetchguard.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     # documents render what a story holds: no model client, store, graph or door
-    "newsroom/documents/": {
-        "chromadb",
-        "langgraph",
-        "slack_bolt",
-        "slack_sdk",
-        "agents",
-        "httpx",
-        "langchain_openai",
-        "newsroom.models",
-        "newsroom.slack",
-    },
+    "newsroom/documents/": TEXT_ONLY | {"newsroom.models", "newsroom.slack"},
     # the command line reaches the service, never an agent
     "newsroom/cli/": {"agents", "chromadb", "langgraph"},
     # the port names what agents may ask of a model; reading Retry-After needs nothing of ours
     "newsroom/models/port.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     "newsroom/models/retry.py": {"newsroom", "chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     # what code decides about drafts and sources reads text only: no store, graph, door or model client
-    "newsroom/claims/": {
-        "chromadb",
-        "langgraph",
-        "slack_bolt",
-        "slack_sdk",
-        "agents",
-        "httpx",
-        "langchain_openai",
-        "newsroom.models",
-        "newsroom.store",
-        "newsroom.service",
-    },
+    "newsroom/claims/": TEXT_ONLY | {"newsroom.models", "newsroom.store", "newsroom.service"},
     "newsroom/claims/nlp.py": {
         "newsroom",
         "chromadb",
