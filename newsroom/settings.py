@@ -184,6 +184,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     chroma_url: str | None = None
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://... : checkpoints, the registry, the job queue and the beat schedule live "
+        "in this PostgreSQL database, and `newsroom serve` only fronts while `newsroom worker` runs stories. "
+        "Unset: everything stays embedded under the data dir (SQLite, threads in one process).",
+    )
     ingest: IngestSettings = IngestSettings()
     store: StoreSettings = StoreSettings()
     llm: LLMSettings = LLMSettings()
@@ -203,6 +209,11 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
     )
     slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+
+    @property
+    def database(self) -> str | None:
+        """The database URL as text, or None for the embedded default."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     @property
     def chroma_dir(self) -> Path:
