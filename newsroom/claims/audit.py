@@ -102,7 +102,7 @@ def audit_draft(
     for c in conflicts:
         if c.get("resolution"):
             continue
-        if not any(shows_both_sides(c, cites or []) for _, _, cites in units(draft)):
+        if not any(shows_both_sides(c, cites or [], text) for _, text, cites in units(draft)):
             problems.append(
                 f"the disagreement about {c['subject']} is not shown with both sides cited "
                 f"({'; '.join(v['value'] + ' ' + str(v['citations']) for v in c['values'])})"
@@ -130,10 +130,30 @@ def unsupported_values(draft: dict[str, Any], sources: list[Source]) -> list[str
     return problems
 
 
-def shows_both_sides(conflict: dict[str, Any], citations: Iterable[int]) -> bool:
-    """True when `citations` cite at least two sides of the disagreement."""
+def shows_both_sides(conflict: dict[str, Any], citations: Iterable[int], text: str = "") -> bool:
+    """True when a unit shows at least two sides of the disagreement: a side is shown when the unit cites
+    one of its records, or states its value in `text` with some citation (the writer may cite another
+    record carrying the same figure, a copy say; whether that record holds the value is the audit's
+    `unsupported_values` to check, not this)."""
     cited = set(citations)
-    return sum(1 for v in conflict.get("values", []) if cited & set(v.get("citations", []))) >= 2
+    plain = without_citation_marks(text, cited) if cited and text else ""
+    stated = extract_mentions(plain) if plain else []
+    shown = 0
+    for side in conflict.get("values", []):
+        if cited & set(side.get("citations", [])) or (
+            plain and _states(str(side.get("value", "")), plain, stated)
+        ):
+            shown += 1
+    return shown >= 2
+
+
+def _states(value: str, text: str, text_mentions: list[Any]) -> bool:
+    """Whether `text` states a side's value: each figure in it (as the value normaliser reads figures), or,
+    for a value without figures (a named party), the name written as a name."""
+    wanted = extract_mentions(value)
+    if wanted:
+        return all(supported_by(m, text_mentions, None) for m in wanted)
+    return bool(value.strip()) and _named(value.strip(), text) is not None
 
 
 def repair_citations(

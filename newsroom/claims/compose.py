@@ -30,7 +30,7 @@ def complete_draft(
     for c in conflicts:
         # a correction counts as told only where the reader is also told it is one
         if any(
-            shows_both_sides(c, item.get("citations", []))
+            shows_both_sides(c, item.get("citations", []), _text(item))
             and (not c.get("resolution") or says_corrected(" ".join(str(v) for v in item.values())))
             for item in [*faq, *draft.get("sections", []), *draft.get("story_so_far", [])]
         ):
@@ -59,6 +59,13 @@ def complete_draft(
     return {**draft, "faq": faq}, added
 
 
+def _text(unit: dict[str, Any]) -> str:
+    """A unit's words, whatever kind of unit it is (FAQ, section, story-so-far entry, briefing item)."""
+    return " ".join(
+        str(unit.get(f, "")) for f in ("date", "event", "heading", "body", "question", "answer", "text")
+    )
+
+
 def _complete_briefing(
     draft: dict[str, Any], conflicts: list[dict[str, Any]], outlets: dict[int, str]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -66,7 +73,7 @@ def _complete_briefing(
     items = list(draft.get("items", []))
     added: list[str] = []
     for c in conflicts:
-        if any(shows_both_sides(c, it.get("citations", [])) for it in items):
+        if any(shows_both_sides(c, it.get("citations", []), _text(it)) for it in items):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
         text = re.sub(
