@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsroom.claims.corrections import correction_readings, is_correction, retracted_values
+from newsroom.claims.labels import MAX_WORDS, conflict_label
 from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
 from newsroom.claims.types import Fact
 from newsroom.claims.values import parties, typed_value, values_differ
@@ -101,10 +102,16 @@ def _subject_label(members: list[Fact]) -> str:
     model = [f.subject for f in members if f.origin == "model"]
     if model:
         return min(model, key=len)
-    # a code fact's subject is its sentence with the value masked: keep the words around the value
-    words = members[0].subject.split("|", 1)[-1].split()
+    # what the value measures, read from the parse of each member's own sentence
+    label = conflict_label([(f.quote, f.value) for f in members if f.quote])
+    if label:
+        return label
+    # no parse gave one: the words nearest the value, at most six of them
+    words = [w for w in members[0].subject.split("|", 1)[-1].split() if w.casefold() not in STOPWORDS]
     at = next((i for i, w in enumerate(words) if "<value>" in w), 0)
-    return " ".join(words[max(0, at - 8) : at + 3]).replace("<value>", "…")
+    near = sorted(range(len(words)), key=lambda i: (abs(i - at), i))
+    keep = sorted([i for i in near if "<value>" not in words[i]][:MAX_WORDS])
+    return " ".join(words[i].strip(".,;:") for i in keep)
 
 
 def _resolve_by_correction(

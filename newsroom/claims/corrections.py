@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsroom.claims.labels import conflict_label
 from newsroom.claims.lexicon_en import (
     CORRECTION,
-    CORRECTION_TITLE,
     ERROR_CUE,
     NEGATION,
     SAYS_CORRECTED,
     SCALE_WORDS,
 )
 from newsroom.claims.mentions import CUR, NUM, extract_mentions
-from newsroom.claims.text import SENTENCES
+from newsroom.claims.text import SENTENCES, sentences
 from newsroom.claims.types import Mention
 from newsroom.claims.values import values_differ
 
@@ -64,6 +64,14 @@ def _corrected_to(wrong: Mention, at: int, readings: list[tuple[int, Mention, bo
     return None
 
 
+def _label(text: str, right: Mention, earlier: list[str], wrong: Mention) -> str:
+    """What the corrected figure measures, read from the correcting sentence (or, failing that, from an
+    earlier report's sentence with the withdrawn figure)."""
+    statements = [(s, right.text) for s in sentences(text) if right.text and right.text in s]
+    statements += [(s, wrong.text) for t in earlier for s in sentences(t) if wrong.text and wrong.text in s]
+    return conflict_label(statements) or "the corrected figure"
+
+
 def correction_conflicts(
     sources: dict[int, dict[str, Any]], found: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -94,10 +102,9 @@ def correction_conflicts(
                 continue
             wrong_label, right_label = wrong.display(), right.display()
             outlet = src.get("outlet") or f"source [{n}]"
-            title = CORRECTION_TITLE.sub("", str(src.get("title") or ""))
             out.append(
                 {
-                    "subject": title or f"the value {outlet} corrected",
+                    "subject": _label(text, right, [sources[m]["text"] for m in earlier], wrong),
                     "kind": wrong.kind,
                     "values": [
                         {"value": wrong_label, "citations": earlier},

@@ -151,7 +151,6 @@ ERROR_CUE = re.compile(
     re.I,
 )
 NEGATION = r"\bnot"
-CORRECTION_TITLE = re.compile(r"^\s*correction:?\s*", re.I)
 
 # -- records that try to give orders ----------------------------------------------------------------
 
