@@ -11,7 +11,7 @@ from typing import Any
 from newsroom.beats import Beat
 from newsroom.ingest import IngestReport
 from newsroom.parsers import Parsed
-from newsroom.registry import Registry
+from newsroom.registry import StoryRegistry
 from newsroom.store import SourceStore
 
 log = logging.getLogger("newsroom.briefing")
@@ -73,7 +73,7 @@ def poll(ingest: IngestSource, beat: Beat) -> tuple[int, list[dict[str, str]]]:
     return added, failed
 
 
-def select(store: SourceStore, registry: Registry, beat: Beat, since: datetime, limit: int) -> list[str]:
+def select(store: SourceStore, registry: StoryRegistry, beat: Beat, since: datetime, limit: int) -> list[str]:
     """The beat's records dated since `since`, not in a published briefing, one per syndicated group.
 
     With a query, the most relevant come first; without, the newest.
@@ -100,7 +100,7 @@ def prepare(
     beat: Beat,
     *,
     store: SourceStore,
-    registry: Registry,
+    registry: StoryRegistry,
     ingest: IngestSource,
     max_records: int,
     since: datetime | None = None,

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from newsroom.registry import Registry
+from newsroom.registry import StoryRegistry
 
 log = logging.getLogger("newsroom.jobs")
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -45,7 +45,7 @@ class Room(Protocol):
     """What jobs need of the facade (newsroom.service.Newsroom)."""
 
     @property
-    def registry(self) -> Registry: ...
+    def registry(self) -> StoryRegistry: ...
 
     def continue_story(self, story_id: str) -> dict[str, Any]: ...
     def fail_story(self, story_id: str, sentence: str) -> None: ...

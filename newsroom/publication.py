@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from newsroom.documents.files import file_publisher
-from newsroom.registry import Registry
+from newsroom.registry import StoryRegistry
 from newsroom.storage import storage_sentence
 
 log = logging.getLogger("newsroom.publication")
@@ -28,7 +28,7 @@ class PublicationFailed(Exception):
 class Publishing:
     """Runs the targets of one story's publication, skipping those already done."""
 
-    def __init__(self, registry: Registry, directory: Path, extra: dict[str, Publisher]) -> None:
+    def __init__(self, registry: StoryRegistry, directory: Path, extra: dict[str, Publisher]) -> None:
         self.registry = registry
         self.directory = directory
         self.extra = extra  # the facade's targets, given when it was built

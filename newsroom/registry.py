@@ -1,4 +1,5 @@
-"""The story index and decision claims, in the checkpointer's SQLite file: status lists and exactly-once decisions."""
+"""The story index and exactly-once claims: the contract every registry keeps (`StoryRegistry`) and the
+embedded one, in the checkpointer's SQLite file (`Registry`); `newsroom.database.registry` keeps it in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from newsroom.storage import StorageError, storage_sentence
 
@@ -34,6 +35,47 @@ CREATE TABLE IF NOT EXISTS publications (
 );
 CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, until REAL NOT NULL);
 """
+
+
+class StoryRegistry(Protocol):
+    """What the rest of newsroom asks of a registry; SQLite and PostgreSQL keep the same contract, and
+    every fault is a StorageError whose message is a sentence."""
+
+    def add_story(
+        self, story_id: str, topic: str, requested_by: str, kind: str = "explainer", meta: str = "{}"
+    ) -> None: ...
+    def exists(self, story_id: str) -> bool: ...
+    def set_status(self, story_id: str, status: str, draft_version: int) -> None: ...
+    def stories(self, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Newest first: story_id, kind, topic, requested_by, status, draft_version, created_at,
+        updated_at (ISO text) and meta (JSON text)."""
+        ...
+
+    def claim_decision(self, story_id: str, draft_version: int, decision: str, who: str) -> bool:
+        """True for exactly one caller per (story, draft version), across threads and processes."""
+        ...
+
+    def claim_once(self, key: str) -> bool:
+        """True the first time `key` is seen, in any process."""
+        ...
+
+    def release_decision(self, story_id: str, draft_version: int) -> None: ...
+    def decision_for(self, story_id: str, draft_version: int) -> dict[str, Any] | None: ...
+    def mark_briefed(self, beat: str, record_ids: list[str], story_id: str) -> None: ...
+    def briefed(self, beat: str) -> set[str]: ...
+    def last_briefing(self, beat: str) -> str | None: ...
+    def publication(self, story_id: str) -> dict[str, dict[str, Any]]: ...
+    def record_target(
+        self, story_id: str, target: str, result: dict[str, str] | None, error: str | None = None
+    ) -> None: ...
+    def published_stories(self) -> dict[str, dict[str, Any]]: ...
+    def claim_lease(self, key: str, owner: str, ttl_s: float) -> bool:
+        """True when `owner` now holds `key` (it was free, expired, or already theirs); `until` is
+        seconds since the epoch (time.time())."""
+        ...
+
+    def lease_owner(self, key: str) -> tuple[str, float] | None: ...
+    def release_lease(self, key: str, owner: str) -> None: ...
 
 
 def _sentences(cls: type) -> type:
@@ -232,3 +274,7 @@ class Registry:
     def release_lease(self, key: str, owner: str) -> None:
         with self._lock:
             self._conn.execute("DELETE FROM leases WHERE key=? AND owner=?", (key, owner))
+
+
+def _keeps_the_contract(sqlite: Registry) -> StoryRegistry:
+    return sqlite  # mypy checks here that the SQLite registry keeps the contract

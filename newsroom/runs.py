@@ -20,7 +20,7 @@ from newsroom.storage import StorageError, storage_sentence
 if TYPE_CHECKING:
     from newsroom.deps import Deps
     from newsroom.jobs import EmbeddedJobs
-    from newsroom.registry import Registry
+    from newsroom.registry import StoryRegistry
     from newsroom.settings import Settings
 
 log = logging.getLogger("newsroom")
@@ -86,7 +86,7 @@ class StoryRuns:
         @property
         def deps(self) -> Deps: ...
         @property
-        def registry(self) -> Registry: ...
+        def registry(self) -> StoryRegistry: ...
         @property
         def jobs(self) -> EmbeddedJobs: ...
 

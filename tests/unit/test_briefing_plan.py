@@ -10,7 +10,7 @@ from newsroom.beats import Beat
 from newsroom.ingest import IngestReport
 from newsroom.parsers import Parsed
 from newsroom.records import SourceRecord
-from newsroom.registry import Registry
+from newsroom.registry import StoryRegistry
 from tests.fakes.store import FakeStore
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -64,7 +64,7 @@ def _plan(query: str | None) -> briefing.BriefingPlan:
     return briefing.prepare(
         _beat(query),
         store=store,
-        registry=cast(Registry, _Registry()),
+        registry=cast(StoryRegistry, _Registry()),
         ingest=_ingest,
         max_records=5,
         now=NOW,
