@@ -1,0 +1,41 @@
+"""`newsroom db`: the PostgreSQL schema (`upgrade`) and moving an embedded newsroom into it (`copy`)."""
+
+from __future__ import annotations
+
+import typer
+
+from newsroom.cli.common import app, err, fail, out
+from newsroom.settings import get_settings
+from newsroom.storage import StorageError
+
+db = typer.Typer(
+    no_args_is_help=True,
+    help="The PostgreSQL database NEWSROOM_DATABASE_URL names: create or upgrade its tables, copy a data dir in.",
+)
+app.add_typer(db, name="db")
+
+
+def _database() -> str:
+    url = get_settings().database
+    if not url:
+        err.print(
+            "NEWSROOM_DATABASE_URL is not set: newsroom keeps everything in SQLite under the data dir, which "
+            "needs no upgrade. Set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE to use PostgreSQL.",
+            markup=False,
+        )
+        raise typer.Exit(1)
+    return url
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or upgrade every table newsroom keeps in the database (safe to run again, and at once from
+    several processes); `serve` and `worker` run it at start."""
+    from newsroom.database.schema import upgrade as upgrade_schema
+
+    try:
+        lines = upgrade_schema(_database())
+    except StorageError as exc:
+        fail(exc)
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
