@@ -26,7 +26,7 @@ from newsroom.models.factory import build_model
 from newsroom.models.port import ModelPort
 from newsroom.parsers import Fetcher, Parsed
 from newsroom.publication import Publisher, Publishing
-from newsroom.registry import Registry
+from newsroom.registry import Registry, StoryRegistry
 from newsroom.runs import Progress as Progress
 from newsroom.runs import ProgressFn as ProgressFn
 from newsroom.runs import PublishPending as PublishPending
@@ -79,7 +79,13 @@ class Newsroom(StoryRuns):
         return self.model_override or build_model(self.settings.llm, self.settings.data_dir)
 
     @cached_property
-    def registry(self) -> Registry:
+    def registry(self) -> StoryRegistry:
+        """In PostgreSQL when NEWSROOM_DATABASE_URL is set (shared by every front and worker), else in the
+        SQLite file next to the checkpoints."""
+        if self.settings.database:
+            from newsroom.database.registry import PostgresRegistry
+
+            return PostgresRegistry(self.settings.database)
         try:
             return Registry(self.settings.checkpoint_path)
         except (sqlite3.Error, OSError) as exc:
@@ -108,7 +114,7 @@ class Newsroom(StoryRuns):
     @cached_property
     def graph(self) -> Any:
         try:
-            saver = open_checkpointer(self.settings.checkpoint_path)
+            saver = open_checkpointer(self.settings)
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(storage_sentence(exc, self.settings.checkpoint_path)) from None
         return build_graph(saver)
