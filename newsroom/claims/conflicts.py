@@ -142,6 +142,16 @@ def _resolve_by_correction(
 
         dropped = [c for c in clusters if retracted(c[0])]
         kept = [c for c in clusters if not retracted(c[0]) and asserted(c[0])]
+        if len(kept) == 1 and not dropped and n in kept[0][2]:
+            # "... misstated the vote. The council approved it 7-2.": the notice names no wrong figure; the
+            # figures it replaces are the other sides, reported earlier than the correction
+            when = str(src.get("published_at") or "~")
+            others = [c for c in clusters if c is not kept[0]]
+            if all(
+                any(str(sources.get(m, {}).get("published_at") or "") <= when for m in c[2] if m != n)
+                for c in others
+            ):
+                dropped = others
         if len(kept) == 1 and dropped:
             outlet = src.get("outlet") or f"source [{n}]"
             conflict["resolution"] = (

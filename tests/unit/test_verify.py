@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -249,3 +250,41 @@ def test_citation_marks_in_parentheses_are_not_values_but_a_parenthesised_count_
     assert unsupported_values(counted, sources) == [
         "FAQ 1: “38” does not appear in its cited sources [1, 3] (it is in no source)"
     ]
+
+
+def _ferry(notice: str, notice_date: str = "2026-09-12") -> dict[int, dict[str, Any]]:
+    return {
+        1: {
+            "n": 1,
+            "outlet": "Harbor Times",
+            "text": "Crossings will cost $7.25.",
+            "published_at": "2026-09-09",
+        },
+        2: {"n": 2, "outlet": "Coast Post", "text": "Crossings will cost $8.", "published_at": "2026-09-10"},
+        3: {"n": 3, "outlet": "Harbor Times", "text": notice, "published_at": notice_date},
+    }
+
+
+def test_a_correction_that_only_states_the_right_figure_settles_the_earlier_reports() -> None:
+    sources = _ferry(
+        "A story on Tuesday about the ferry misstated the new fare. A crossing will cost $8, the port said."
+    )
+    facts = [Fact(1, "fare", "$7.25", ""), Fact(2, "fare", "$8", ""), Fact(3, "fare", "$8", "")]
+    (conflict,) = find_conflicts(facts, _same, sources)
+    assert conflict["resolved_value"] == "$8" and conflict["corrected_by"] == 3
+    assert "corrected the earlier report of $7.25 to $8" in conflict["resolution"]
+
+
+def test_a_correction_about_something_else_published_before_a_rival_report_settles_nothing() -> None:
+    # the notice came out before the report it would "correct": a later rival figure stays open
+    sources = _ferry("We regret the error in Monday's ferry story. A crossing will cost $8.", "2026-09-08")
+    facts = [Fact(1, "fare", "$7.25", ""), Fact(2, "fare", "$8", ""), Fact(3, "fare", "$8", "")]
+    (conflict,) = find_conflicts(facts, _same, sources)
+    assert conflict["resolution"] is None
+
+
+def test_a_rival_outlet_giving_another_figure_is_no_correction() -> None:
+    sources = _ferry("Port officials said on Friday that a crossing will cost $8.")
+    facts = [Fact(1, "fare", "$7.25", ""), Fact(2, "fare", "$8", ""), Fact(3, "fare", "$8", "")]
+    (conflict,) = find_conflicts(facts, _same, sources)
+    assert conflict["resolution"] is None
