@@ -9,6 +9,7 @@ from typing import Any
 from newsroom.claims.corrections import correction_readings, is_correction, retracted_values
 from newsroom.claims.labels import MAX_WORDS, conflict_label
 from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
+from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.types import Fact
 from newsroom.claims.values import parties, typed_value, values_differ
 
@@ -82,6 +83,8 @@ def find_conflicts(
                     break
             else:
                 clusters.append((val, facts[i].value, {facts[i].n}))
+        if kind != "parties":
+            _drop_records_stating_every_side(clusters, sources)
         # a source on both sides (e.g. a correction quoting the old figure) is kept where it asserts
         clusters = [c for c in clusters if c[2]]
         if len(clusters) < 2 or all(a[2] == b[2] for a in clusters for b in clusters):
@@ -96,6 +99,25 @@ def find_conflicts(
         _resolve_by_correction(conflict, clusters, sources)
         conflicts.append(conflict)
     return _merge_same_sides(conflicts)
+
+
+def _drop_records_stating_every_side(
+    clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]
+) -> None:
+    """A record that itself states every side's value disagrees with none of them: "$48 million this round,
+    $71 million in all" and "$71 million raised to date, with $48 million in the Series B" are two facts
+    that both records give, paired the wrong way round. Such a record leaves the sides (corrections, which
+    quote the figure they withdraw, excepted); what is left may no longer be a disagreement."""
+    if len(clusters) < 2:
+        return
+    for n in sorted({n for _, _, cites in clusters for n in cites}):
+        text = str(sources.get(n, {}).get("text", ""))
+        if not text or is_correction(text):
+            continue
+        stated = extract_mentions(text)
+        if all(any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters):
+            for _, _, cites in clusters:
+                cites.discard(n)
 
 
 def _subject_label(members: list[Fact]) -> str:

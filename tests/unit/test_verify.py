@@ -288,3 +288,29 @@ def test_a_rival_outlet_giving_another_figure_is_no_correction() -> None:
     facts = [Fact(1, "fare", "$7.25", ""), Fact(2, "fare", "$8", ""), Fact(3, "fare", "$8", "")]
     (conflict,) = find_conflicts(facts, _same, sources)
     assert conflict["resolution"] is None
+
+
+def test_two_records_that_each_state_both_figures_do_not_disagree() -> None:
+    sources = {
+        1: {
+            "n": 1,
+            "text": "The clinic got $2 million this year, bringing its grants to $9 million since 2019.",
+        },
+        2: {"n": 2, "text": "Of the $9 million it has won in grants, $2 million arrived this year."},
+    }
+    # paired the wrong way round (this year's grant against the running total): no disagreement is left
+    facts = [Fact(1, "grant", "$2 million", "", "code"), Fact(2, "grant", "$9 million", "", "code")]
+    assert find_conflicts(facts, _same, sources) == []
+
+
+def test_a_record_stating_only_its_own_figure_still_disagrees() -> None:
+    sources = {
+        1: {
+            "n": 1,
+            "text": "The clinic got $2 million this year, bringing its grants to $9 million since 2019.",
+        },
+        2: {"n": 2, "text": "The clinic was awarded $3 million this year."},
+    }
+    facts = [Fact(1, "grant", "$2 million", "", "code"), Fact(2, "grant", "$3 million", "", "code")]
+    (conflict,) = find_conflicts(facts, _same, sources)
+    assert [v["value"] for v in conflict["values"]] == ["$2 million", "$3 million"]
