@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+import numpy as np
 
 from newsroom.deps import Deps
 from newsroom.schemas import ResearchPlan
@@ -14,38 +15,25 @@ from prompts import load_prompt
 PROMPT = "research.v1"
 
 
-_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "on",
-        "in",
-        "at",
-        "to",
-        "for",
-        "and",
-        "or",
-        "with",
-        "about",
-        "from",
-        "by",
-        "what",
-        "who",
-        "how",
-        "why",
-        "is",
-        "are",
-        "was",
+def _story_likeness(
+    best: dict[str, tuple[float, Any]], topic_scores: dict[str, float], top: float, deps: Deps
+) -> dict[str, float]:
+    """How much each candidate reads like the story itself: the cosine of its text with the mean of the
+    story's clearest records (those the topic finds best, within `core_relevance` of the top)."""
+    ids = list(best)
+    texts = [
+        f"{best[r][1].record.title}. {best[r][1].record.text[: deps.research.source_chars]}" for r in ids
     ]
-)
-
-
-def _stems(text: str) -> frozenset[str]:
-    """Crude stems of a text's words ("closing" ~ "close", "Halvorsen's" ~ "Halvorsen")."""
-    words = (w.removesuffix("'s") for w in re.findall(r"[a-z][\w'-]+", text.casefold()))
-    return frozenset(w[:4] for w in words if w not in _STOP and len(w) > 2)
+    vectors = deps.embed(texts)
+    ranked = sorted(range(len(ids)), key=lambda i: -topic_scores.get(ids[i], 0.0))
+    core = [i for i in ranked if topic_scores.get(ids[i], 0.0) >= top * deps.research.core_relevance][
+        : deps.research.core_records
+    ]
+    if not core:
+        return {}
+    centre = vectors[core].mean(axis=0)
+    centre = centre / (float(np.linalg.norm(centre)) or 1.0)
+    return {rid: float(v @ centre) for rid, v in zip(ids, vectors, strict=True)}
 
 
 def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]:
@@ -106,16 +94,14 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     # Relevance is judged against the editor's topic; sub-questions only widen recall.
     top = max(topic_scores.values(), default=max(s for s, _ in best.values()))
     floor = max(deps.research.min_relevance, top * deps.research.relative_relevance)
-    words = _stems(state["topic"])
+    story = _story_likeness(best, topic_scores, top, deps)
     kept = [
         hit
         for rid, (_, hit) in best.items()
-        if topic_scores.get(rid, 0.0) >= floor
-        # a record naming the story in two of the topic's own words is kept on a lower, absolute floor
-        or (
-            topic_scores.get(rid, 0.0) >= deps.research.named_relevance
-            and len(words & _stems(hit.record.text)) >= 2
-        )
+        # a record reading like the story's clearest records is about it, however the topic is worded; one
+        # the topic finds must read somewhat like them too: sharing a place or a company name is not enough
+        if story.get(rid, 1.0) >= deps.research.story_relevance
+        or (topic_scores.get(rid, 0.0) >= floor and story.get(rid, 1.0) >= deps.research.story_floor)
     ]
     kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
     kept = kept[: deps.research.max_sources]

@@ -49,11 +49,19 @@ class ResearchSettings(BaseModel):
     relative_relevance: float = Field(
         0.70, description="A record is kept only within this share of the best record's relevance."
     )
-    named_relevance: float = Field(
-        0.45,
-        description="The lower floor for a record that names the topic in two of its words "
-        "(relevance alone misses a short record about the topic).",
+    story_relevance: float = Field(
+        0.55,
+        description="A record whose text reads at least this like the story's clearest records (cosine with "
+        "their mean) is kept however little it shares the topic's wording.",
     )
+    story_floor: float = Field(
+        0.50,
+        description="A record the topic finds must still read at least this like the story's clearest records.",
+    )
+    core_relevance: float = Field(
+        0.85, description="The story's clearest records are those within this share of the best relevance."
+    )
+    core_records: int = Field(3, description="At most this many records stand for the story itself.")
     source_chars: int = Field(1500, description="Characters of each record the fact-check prompt reads.")
     writer_source_chars: int = Field(
         700,

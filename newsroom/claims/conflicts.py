@@ -115,7 +115,9 @@ def _drop_records_stating_every_side(
         if not text or is_correction(text):
             continue
         stated = extract_mentions(text)
-        if all(any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters):
+        if all(
+            any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters
+        ):
             for _, _, cites in clusters:
                 cites.discard(n)
 
