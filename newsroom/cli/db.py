@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from newsroom.cli.common import app, err, fail, out
@@ -35,6 +38,32 @@ def upgrade() -> None:
 
     try:
         lines = upgrade_schema(_database())
+    except StorageError as exc:
+        fail(exc)
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+@db.command()
+def copy(
+    source: Annotated[str, typer.Option("--from", help="Where the data is now: `sqlite` (a data dir).")],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="The data dir to copy from (default: NEWSROOM_DATA_DIR).")
+    ] = None,
+) -> None:
+    """Copy an embedded newsroom (its drafts waiting for approval, every story's checkpoints, the registry
+    and the published index) into the database; the data dir is only read, and a second run copies nothing
+    twice. Stop `newsroom serve` on that data dir first."""
+    from newsroom.database.copy import copy_from_sqlite
+
+    if source != "sqlite":
+        err.print(
+            f"--from {source!r} is not a source newsroom can copy from; use --from sqlite", markup=False
+        )
+        raise typer.Exit(2)
+    url = _database()
+    try:
+        lines = copy_from_sqlite(data_dir or get_settings().data_dir, url)
     except StorageError as exc:
         fail(exc)
     for line in lines:
