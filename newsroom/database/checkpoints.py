@@ -23,6 +23,19 @@ class PostgresCheckpoints(PostgresSaver):
 
     url: str
 
+    def __init__(self, url: str) -> None:
+        self.url = url  # first: the `conn` property reads it
+        super().__init__(pool(url, "checkpoints"))
+
+    @property
+    def conn(self) -> Any:
+        """This process's pool, looked up per use: a forked worker must not share its parent's sockets."""
+        return pool(self.url, "checkpoints")
+
+    @conn.setter
+    def conn(self, value: Any) -> None:
+        """PostgresSaver.__init__ hands in the pool it was made with; the getter finds it again by URL."""
+
     def _said(self, call: Callable[[], T]) -> T:
         try:
             return call()
@@ -88,6 +101,4 @@ def open_postgres_checkpoints(url: str) -> PostgresCheckpoints:
             require(conn, url)
     except psycopg.Error as exc:
         raise StorageError(database_sentence(exc, url)) from None
-    saver = PostgresCheckpoints(connections)
-    saver.url = url
-    return saver
+    return PostgresCheckpoints(url)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.synchronize import Barrier
 
 from newsroom.database import connect
+from newsroom.database.checkpoints import PostgresCheckpoints, open_postgres_checkpoints
 from newsroom.database.registry import PostgresRegistry
 from newsroom.database.schema import upgrade
 from tests.services import postgres_url  # noqa: F401  (a fixture)
@@ -68,22 +69,27 @@ def test_processes_racing_for_one_decision_and_one_slot_have_one_winner(postgres
     assert decided is not None and decided["who"] == f"P{winner}"
 
 
-def _forked_claim(registry: PostgresRegistry, out: multiprocessing.Queue[tuple[int, bool]]) -> None:
-    out.put((id(connect.pool(registry.url)), registry.claim_once("forked")))
+def _forked_claim(
+    registry: PostgresRegistry, saver: PostgresCheckpoints, out: multiprocessing.Queue[tuple[int, int, bool]]
+) -> None:
+    found = saver.get_tuple({"configurable": {"thread_id": "nobody", "checkpoint_ns": ""}})
+    out.put((id(connect.pool(registry.url)), id(saver.conn), registry.claim_once("forked") and found is None))
 
 
 def test_a_forked_child_uses_a_pool_of_its_own(postgres_url: str) -> None:  # noqa: F811
     """A connection shared across fork corrupts both sides: the child must make its own."""
     upgrade(postgres_url)
     registry = PostgresRegistry(postgres_url)
+    saver = open_postgres_checkpoints(postgres_url)
     assert registry.claim_once("parent")
-    parent_pool = id(connect.pool(postgres_url))
+    parent_pools = (id(connect.pool(postgres_url)), id(saver.conn))
     context = multiprocessing.get_context("fork")
-    out: multiprocessing.Queue[tuple[int, bool]] = context.Queue()
-    child = context.Process(target=_forked_claim, args=(registry, out))
+    out: multiprocessing.Queue[tuple[int, int, bool]] = context.Queue()
+    child = context.Process(target=_forked_claim, args=(registry, saver, out))
     child.start()
-    child_pool, claimed = out.get(timeout=30)
+    child_registry_pool, child_checkpoint_pool, worked = out.get(timeout=30)
     child.join(30)
-    assert child.exitcode == 0 and claimed
-    assert child_pool != parent_pool
-    assert registry.claim_once("parent again")  # the parent's pool still works after the child left
+    assert child.exitcode == 0 and worked
+    assert child_registry_pool not in parent_pools and child_checkpoint_pool not in parent_pools
+    assert registry.claim_once("parent again")  # the parent's pools still work after the child left
+    assert saver.get_tuple({"configurable": {"thread_id": "nobody", "checkpoint_ns": ""}}) is None
