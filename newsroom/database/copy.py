@@ -63,7 +63,7 @@ class CopyReport:
             f"{n} {s.replace('_', ' ')}" for s, n in sorted(self.stories.items()) if s != "pending_approval"
         )
         out = [
-            f"copied from {source}: {waiting} stor{'y' if waiting == 1 else 'ies'} waiting for approval"
+            f"copied from {source}: {_stories(waiting)} waiting for approval"
             + (f" and {others}" if others else "")
             + f", with {self.checkpoints} checkpoints and {self.writes} pending writes",
             "registry rows copied: " + ", ".join(f"{n} {t}" for t, n in self.rows.items()),
@@ -71,7 +71,7 @@ class CopyReport:
         if self.already or any(self.kept.values()):
             kept = ", ".join(f"{n} {t}" for t, n in self.kept.items() if n)
             out.append(
-                f"skipped, already in the database: {self.already} stories' checkpoints"
+                f"skipped, already in the database: the checkpoints of {_stories(self.already)}"
                 + (f"; rows: {kept}" if kept else "")
             )
         if self.leases:
@@ -80,6 +80,10 @@ class CopyReport:
             )
         out.append(f"{source} is left as it was; once the database serves, move it aside")
         return out
+
+
+def _stories(n: int) -> str:
+    return f"{n} {'story' if n == 1 else 'stories'}"
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

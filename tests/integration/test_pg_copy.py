@@ -7,6 +7,7 @@ import os
 import socket
 from pathlib import Path
 
+import psycopg
 import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner, Result
@@ -72,9 +73,20 @@ def test_a_pending_draft_moves_and_is_approved_against_postgres(
         "registry rows copied: 0 stories, 0 decisions, 0 deliveries, 0 briefed, 0 publications"
         in second.stdout
     )
-    assert "skipped, already in the database: 2 stories' checkpoints" in second.stdout
+    assert "skipped, already in the database: the checkpoints of 2 stories" in second.stdout
     assert registry.stories(status="published") and len(registry.stories()) == 2
     assert moved.show(pending)["status"] == "published"  # the old draft did not come back over it
+    # a copy cut short (the published story's newest checkpoint never arrived) is finished by the next
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_id = "
+            "(SELECT max(checkpoint_id) FROM checkpoints WHERE thread_id = %s)",
+            (published, published),
+        )
+    third = _copy(postgres_url, settings.data_dir, monkeypatch)
+    assert "0 stories waiting for approval and 1 published" in third.stdout
+    assert "skipped, already in the database: the checkpoints of 1 story" in third.stdout
+    assert moved.show(published)["status"] == "published"
     left = Registry(settings.checkpoint_path)
     assert {r["story_id"]: r["status"] for r in left.stories()}[pending] == "pending_approval"
 
