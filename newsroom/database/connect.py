@@ -56,6 +56,14 @@ def _scrub(text: str, url: str) -> str:
     return first.replace(secret, "***") if secret else first
 
 
+def _readable(url: str) -> bool:
+    try:
+        conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return False
+    return True
+
+
 def _unreachable(exc: psycopg.OperationalError) -> bool:
     """No answer at all, a connection that broke, or a server shutting down (SQLSTATE classes 08, 57P)."""
     state = getattr(exc, "sqlstate", None)
@@ -67,7 +75,7 @@ def database_sentence(exc: BaseException, url: str) -> str:
     place = where(url)
     text = str(exc).lower()
     detail = _scrub(str(exc), url)
-    if isinstance(exc, psycopg.ProgrammingError) and "invalid" in text and "conn" in text:
+    if not _readable(url):
         return (
             "NEWSROOM_DATABASE_URL is not a PostgreSQL URL newsroom can read; write it as "
             "postgresql://USER:PASSWORD@HOST:5432/DATABASE"
@@ -95,7 +103,7 @@ def database_sentence(exc: BaseException, url: str) -> str:
             f"{place} cannot be reached ({detail}); check that PostgreSQL is running there and that "
             "NEWSROOM_DATABASE_URL names the right host and port"
         )
-    return f"{place} failed ({type(exc).__name__}: {detail}); `newsroom check` says more"
+    return f"{place} failed ({type(exc).__name__}: {detail}); the PostgreSQL server's log says more"
 
 
 def probe(url: str) -> None:

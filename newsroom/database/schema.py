@@ -70,11 +70,11 @@ def _record(conn: psycopg.Connection[DictRow], component: str, version: str) -> 
     )
 
 
-def _registry(conn: psycopg.Connection[DictRow]) -> str:
+def _registry(conn: psycopg.Connection[DictRow], url: str) -> str:
     current = int(_version(conn, "registry") or 0)
     if current > REGISTRY_VERSION:
         raise StorageError(
-            f"{where(str(conn.info.dsn))} holds registry tables at version {current}, newer than this "
+            f"{where(url)} holds registry tables at version {current}, newer than this "
             f"newsroom knows ({REGISTRY_VERSION}); run a newsroom at least as new as the one that upgraded it"
         )
     if current == REGISTRY_VERSION:
@@ -117,7 +117,7 @@ def _queue(conn: psycopg.Connection[DictRow]) -> str:
     if applied != procrastinate_version:
         return (
             f"job queue tables: created by procrastinate {applied}, {procrastinate_version} is installed; "
-            "apply procrastinate's migrations between them (procrastinate schema --migrations)"
+            "apply procrastinate's migrations between them (`procrastinate schema --migrations-path` lists them)"
         )
     return f"job queue tables: up to date (procrastinate {applied})"
 
@@ -151,7 +151,7 @@ def upgrade(url: str) -> list[str]:
             _lock(conn, url)
             try:
                 conn.execute(_VERSIONS)
-                return [_registry(conn), _checkpoints(conn), _queue(conn)]
+                return [_registry(conn, url), _checkpoints(conn), _queue(conn)]
             finally:
                 if not conn.closed and not conn.broken:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))

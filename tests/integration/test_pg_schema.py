@@ -11,8 +11,10 @@ import psycopg
 import pytest
 from typer.testing import CliRunner, Result
 
+from newsroom.database.registry import PostgresRegistry
 from newsroom.database.schema import upgrade
 from newsroom.settings import get_settings
+from newsroom.storage import StorageError
 from tests.services import free_port, postgres_url  # noqa: F401  (a fixture)
 
 
@@ -102,3 +104,17 @@ def test_upgrade_of_an_unreachable_database_is_a_sentence(monkeypatch: pytest.Mo
     done = _db("upgrade")
     assert done.exit_code == 1 and "database desk on 127.0.0.1" in done.stderr
     assert "cannot be reached" in done.stderr and "hunter2" not in done.output
+
+
+def test_versions_out_of_step_are_sentences(postgres_url: str) -> None:  # noqa: F811
+    upgrade(postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE newsroom_schema SET version = '99' WHERE component = 'registry'")
+    with pytest.raises(StorageError, match="version 99, newer than this newsroom knows"):
+        upgrade(postgres_url)  # an older newsroom must not touch a newer one's tables
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE newsroom_schema SET version = '0' WHERE component = 'registry'")
+    with pytest.raises(
+        StorageError, match=r"older than this newsroom needs \(1\); run `newsroom db upgrade`"
+    ):
+        PostgresRegistry(postgres_url)

@@ -63,3 +63,14 @@ def test_the_facade_reports_an_unreachable_database_for_registry_and_graph(tmp_p
         with pytest.raises(StorageError, match=r"newsdesk on 127\.0\.0\.1.*cannot be reached") as caught:
             opening()
         assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://news:hunter2@db/newsroom"])
+def test_a_url_that_is_not_postgresql_says_how_to_write_one(url: str) -> None:
+    with pytest.raises(StorageError) as caught:
+        PostgresRegistry(url)
+    said = str(caught.value)
+    assert (
+        "NEWSROOM_DATABASE_URL is not a PostgreSQL URL" in said and "postgresql://USER:PASSWORD@HOST" in said
+    )
+    assert "hunter2" not in said
