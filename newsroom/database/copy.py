@@ -141,15 +141,14 @@ def _copy_thread(tuples: list[CheckpointTuple], target: PostgresCheckpoints) -> 
     return len(tuples), writes
 
 
-def _copy_checkpoints(path: Path, conn: sqlite3.Connection, url: str, report: CopyReport) -> None:
+def _copy_checkpoints(conn: sqlite3.Connection, url: str, report: CopyReport) -> None:
     source = SqliteSaver(conn)
     source.is_setup = True  # read only: its tables exist, and setup() would try to write
-    threads: dict[str, list[CheckpointTuple]] = defaultdict(list)
-    for item in source.list(None):
-        threads[str(item.config["configurable"]["thread_id"])].append(item)
     target = open_postgres_checkpoints(url)
     statuses = dict(conn.execute("SELECT story_id, status FROM stories").fetchall())
-    for thread_id, tuples in threads.items():
+    # one story at a time: a newsroom's whole history need not fit in memory
+    for (thread_id,) in conn.execute("SELECT DISTINCT thread_id FROM checkpoints ORDER BY 1").fetchall():
+        tuples = list(source.list({"configurable": {"thread_id": thread_id}}))
         latest = tuples[0].config
         if target.get_tuple(latest) is not None:
             report.already += 1
@@ -193,7 +192,7 @@ def copy_from_sqlite(data_dir: Path, url: str) -> list[str]:
     try:
         PostgresRegistry(url)  # says to run `newsroom db upgrade` when the tables are not there
         report = CopyReport(leases=_refuse_live_work(conn, path))
-        _copy_checkpoints(path, conn, url, report)
+        _copy_checkpoints(conn, url, report)
         _copy_rows(conn, url, report)
     except sqlite3.Error as exc:
         raise StorageError(storage_sentence(exc, path)) from None
