@@ -9,6 +9,7 @@ are at most `MAX_WORDS` words, all of them words of the sentence.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from newsroom.claims.nlp import parse
@@ -21,9 +22,14 @@ _SUBJECTS = {"nsubj", "nsubjpass"}
 _NOUNS = {"NOUN", "PROPN"}
 
 
+@lru_cache(maxsize=4096)
+def _parsed(sentence: str) -> Any:
+    return parse(sentence)
+
+
 def value_label(sentence: str, value: str) -> str:
     """The label for `value` as `sentence` states it; "" when the parse gives nothing readable."""
-    doc = parse(sentence)
+    doc = _parsed(sentence)
     span = _locate(doc, value)
     if span is None:
         return ""
