@@ -49,6 +49,9 @@ FORBIDDEN: dict[str, set[str]] = {
         "httpx",
     },
     "newsroom/slack/": {"agents", "chromadb", "langgraph"},
+    # where state lives (PostgreSQL): no door, no agent, no record store, no model
+    "newsroom/database/": TEXT_ONLY - {"langgraph"}
+    | {"newsroom.service", "newsroom.slack", "newsroom.cli", "newsroom.models", "newsroom.graph"},
     "agents/": {"os", "slack_bolt", "slack_sdk", "chromadb", "httpx"},
     # benches keep their own fixtures: a test double changed for one test must not move a bench figure
     "bench/": {"tests"},
