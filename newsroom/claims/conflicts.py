@@ -83,8 +83,8 @@ def find_conflicts(
                     break
             else:
                 clusters.append((val, facts[i].value, {facts[i].n}))
-        if kind != "parties":
-            _drop_records_stating_every_side(clusters, sources)
+        if kind != "parties" and _explained(clusters, sources):
+            continue
         # a source on both sides (e.g. a correction quoting the old figure) is kept where it asserts
         clusters = [c for c in clusters if c[2]]
         if len(clusters) < 2 or all(a[2] == b[2] for a in clusters for b in clusters):
@@ -101,25 +101,24 @@ def find_conflicts(
     return _merge_same_sides(conflicts)
 
 
-def _drop_records_stating_every_side(
-    clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]
-) -> None:
-    """A record that itself states every side's value disagrees with none of them: "$48 million this round,
-    $71 million in all" and "$71 million raised to date, with $48 million in the Series B" are two facts
-    that both records give, paired the wrong way round. Such a record leaves the sides (corrections, which
-    quote the figure they withdraw, excepted); what is left may no longer be a disagreement."""
+def _explained(clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]) -> bool:
+    """Whether some record states every side's value itself, so the values are no disagreement: two facts
+    ("$48 million this round, $71 million in all", "a $2.3 billion ceiling; a first order of $310 million")
+    or one record explaining two measures ("the 1,150 figure counts rentals only; the 1,400 adds condos").
+    A record that gives both figures of one fact is telling of a dispute rather than explaining it, which
+    reports seldom do; corrections, which quote the figure they withdraw, are no such record."""
     if len(clusters) < 2:
-        return
-    for n in sorted({n for _, _, cites in clusters for n in cites}):
-        text = str(sources.get(n, {}).get("text", ""))
+        return False
+    for source in sources.values():
+        text = str(source.get("text", ""))
         if not text or is_correction(text):
             continue
         stated = extract_mentions(text)
         if all(
             any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters
         ):
-            for _, _, cites in clusters:
-                cites.discard(n)
+            return True
+    return False
 
 
 def _subject_label(members: list[Fact]) -> str:

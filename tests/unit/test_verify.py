@@ -314,3 +314,28 @@ def test_a_record_stating_only_its_own_figure_still_disagrees() -> None:
     facts = [Fact(1, "grant", "$2 million", "", "code"), Fact(2, "grant", "$3 million", "", "code")]
     (conflict,) = find_conflicts(facts, _same, sources)
     assert [v["value"] for v in conflict["values"]] == ["$2 million", "$3 million"]
+
+
+def test_a_third_record_giving_both_figures_as_two_measures_leaves_no_disagreement() -> None:
+    sources = {
+        1: {"n": 1, "text": "The shelter housed 240 people on Friday night."},
+        2: {"n": 2, "text": "The shelter housed 310 people on Friday night."},
+        3: {"n": 3, "text": "Of the 310 people registered at the shelter, 240 stayed overnight on Friday."},
+    }
+    facts = [Fact(1, "people", "240", "", "code"), Fact(2, "people", "310", "", "code")]
+    assert find_conflicts(facts, _same, sources) == []
+
+
+def test_a_correction_quoting_both_figures_explains_nothing() -> None:
+    sources = {
+        1: {"n": 1, "text": "The shelter housed 240 people on Friday night.", "published_at": "2026-03-01"},
+        2: {"n": 2, "text": "The shelter housed 310 people on Friday night.", "published_at": "2026-03-01"},
+        3: {
+            "n": 3,
+            "published_at": "2026-03-02",
+            "text": "Correction: an earlier version of this story said 310 people stayed; it was 240.",
+        },
+    }
+    facts = [Fact(1, "people", "240", "", "code"), Fact(2, "people", "310", "", "code")]
+    (conflict,) = find_conflicts(facts, _same, sources)
+    assert len(conflict["values"]) == 2
