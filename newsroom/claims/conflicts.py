@@ -41,12 +41,41 @@ def find_conflicts(
             i = parent[i]
         return i
 
+    # every record's figures, but a correction's (it quotes the figure it withdraws beside the right one)
+    figures = [
+        extract_mentions(text)
+        for src in sources.values()
+        if (text := str(src.get("text", ""))) and not is_correction(text)
+    ]
+
+    stating: dict[int, frozenset[int]] = {}
+
+    def stated_in(k: int) -> frozenset[int]:
+        """The records (by position in `figures`) that state fact k's figure."""
+        if k not in stating:
+            v = typed[k][1]  # type: ignore[index]
+            stating[k] = frozenset(
+                r
+                for r, stated in enumerate(figures)
+                if any(m.kind == v.kind and same_value(m, v) for m in stated)
+            )
+        return stating[k]
+
     def consistent(group: list[int]) -> bool:
         by_record: dict[int, list[Any]] = {}
         for k in group:
             by_record.setdefault(facts[k].n, []).append(typed[k][1])  # type: ignore[index]
         kind = typed[group[0]][0]  # type: ignore[index]
-        return all(not values_differ(kind, a, b) for vals in by_record.values() for a in vals for b in vals)
+        if any(values_differ(kind, a, b) for vals in by_record.values() for a in vals for b in vals):
+            return False
+        if kind == "parties":
+            return True
+        # one record stating both figures makes them two facts, whoever else gives either
+        return not any(
+            stated_in(a) & stated_in(b) and values_differ(kind, typed[a][1], typed[b][1])  # type: ignore[index]
+            for x, a in enumerate(group)
+            for b in group[x + 1 :]
+        )
 
     candidates = [
         (i, j)

@@ -339,3 +339,18 @@ def test_a_correction_quoting_both_figures_explains_nothing() -> None:
     facts = [Fact(1, "people", "240", "", "code"), Fact(2, "people", "310", "", "code")]
     (conflict,) = find_conflicts(facts, _same, sources)
     assert len(conflict["values"]) == 2
+
+
+def test_figures_one_record_gives_side_by_side_never_end_up_in_one_disagreement() -> None:
+    sources = {
+        1: {"n": 1, "text": "The shelter housed 240 people on Friday night."},
+        2: {"n": 2, "text": "The shelter housed 310 people on Friday night."},
+        3: {"n": 3, "text": "The shelter housed 255 people on Friday night."},
+        4: {"n": 4, "text": "Of the 310 people registered at the shelter, 240 stayed overnight on Friday."},
+    }
+    facts = [Fact(n, "people", v, "", "code") for n, v in ((1, "240"), (2, "310"), (3, "255"))]
+    conflicts = find_conflicts(facts, _same, sources)
+    assert conflicts  # 255 still disagrees with one of them
+    for c in conflicts:
+        assert {v["value"] for v in c["values"]} != {"240", "310", "255"}
+        assert not {"240", "310"} <= {v["value"] for v in c["values"]}
