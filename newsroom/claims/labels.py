@@ -60,6 +60,20 @@ def value_label(sentence: str, value: str) -> str:
     return _tidy(words)
 
 
+def counted_noun(sentence: str, value: str) -> str:
+    """What a count counts, from the parse: the noun the number qualifies ("38-story tower" -> "story",
+    "seven votes" -> "vote", "a five-hour hearing" -> "hour"); "" when it qualifies none."""
+    span = _locate(_parsed(sentence), value)
+    if span is None:
+        return ""
+    head = span.root
+    while head.dep_ in ("compound", "quantmod") and head.head.i in {t.i for t in span}:
+        head = head.head
+    if head.dep_ in ("nummod", "quantmod", "compound") and head.head.pos_ == "NOUN":
+        return str(head.head.lemma_).lower()
+    return ""
+
+
 def conflict_label(statements: list[tuple[str, str]]) -> str:
     """One label for a fact stated in several (sentence, value) pairs: the label most of them give (the
     shorter on a tie); "" when none gives one."""

@@ -13,6 +13,7 @@ import re
 
 from newsroom.claims.corrections import is_correction, retracted_mentions
 from newsroom.claims.injections import find_injection
+from newsroom.claims.labels import counted_noun
 from newsroom.claims.lexicon_en import IDENTIFIER_WORDS, IRREGULAR_UNITS, MONEY_MEASURES, RATE_WORDS
 from newsroom.claims.mentions import extract_mentions
 from newsroom.claims.text import SENTENCES, WINDOW
@@ -63,5 +64,6 @@ def value_readings(n: int, text: str) -> list[ValueReading]:
             at = slots[k] if k < len(slots) else 0
             window = " ".join(words[max(0, at - WINDOW) : at + WINDOW + 1])
             after = sentence[m.start + len(m.text) :]
-            out.append(ValueReading(n, m, sentence.strip(), masked, window, _unit(m.kind, after, window)))
+            unit = (counted_noun(sentence, m.text) if m.kind == "number" else "") or _unit(m.kind, after, window)
+            out.append(ValueReading(n, m, sentence.strip(), masked, window, unit))
     return out

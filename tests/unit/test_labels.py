@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsroom.claims.labels import MAX_WORDS, conflict_label, value_label
+from newsroom.claims.labels import MAX_WORDS, conflict_label, counted_noun, value_label
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,31 @@ def test_the_label_most_statements_give_wins() -> None:
         ("About 300 people joined the study.", "300"),
     ]
     assert conflict_label(statements) == "enrolled patients"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "noun"),
+    [
+        ("The hearing ran past midnight after a nine-hour debate.", "nine", "hour"),
+        ("Plans call for a 44-story office tower.", "44", "story"),
+        ("The measure passed with 61 votes in favor.", "61", "vote"),
+        ("The district will lay off 35 teachers.", "35", "teacher"),
+        ("The ferry carried 212 on its last trip.", "212", ""),
+    ],
+)
+def test_a_count_counts_the_noun_it_qualifies(sentence: str, value: str, noun: str) -> None:
+    assert counted_noun(sentence, value) == noun
+
+
+def test_counts_of_different_things_are_never_paired() -> None:
+    from newsroom.claims.pairing import pair_values
+    from newsroom.claims.readings import value_readings
+    from newsroom.embedding import embed
+
+    readings = value_readings(1, "The tower will rise 38 stories above the waterfront.") + value_readings(
+        2, "The tower was approved in a 7-2 vote after 11 speakers addressed the council."
+    )
+    stories = next(i for i, r in enumerate(readings) if r.mention.text == "38")
+    speakers = next(i for i, r in enumerate(readings) if r.mention.text == "11")
+    assert readings[stories].unit == "story" and readings[speakers].unit == "speaker"
+    assert (stories, speakers) not in pair_values(readings, embed)
