@@ -16,6 +16,7 @@ from newsroom.claims.mentions import extract_mentions
 from newsroom.claims.pairing import pair_parties, pair_values
 from newsroom.claims.parties import party_readings
 from newsroom.claims.readings import value_readings
+from newsroom.claims.roles import role_label, role_readings
 from newsroom.claims.text import sentences
 from newsroom.claims.types import Fact
 from newsroom.claims.values import parties, typed_value
@@ -70,7 +71,12 @@ def _code_facts(
         for r in values
     ]
     pairs = pair_values(values, deps.embed, deps.claims)
-    party = [r for s in sources for r in party_readings(s["n"], s["text"], topic_words)]
+    party = [
+        r
+        for s in sources
+        for read in (party_readings, role_readings)
+        for r in read(s["n"], s["text"], topic_words)
+    ]
     if party:
         offset = len(facts)
         found = pair_parties(party, deps.embed, deps.claims.party_similarity)
@@ -80,6 +86,12 @@ def _code_facts(
             for r in party
         ]
     return facts, pairs
+
+
+def _named_together(conflict: dict[str, Any], sources: list[dict[str, Any]]) -> bool:
+    """Whether one record names every side's party: then they hold the role together, or it is no role."""
+    names = [str(v["value"]) for v in conflict["values"]]
+    return any(all(name in str(s.get("text", "")) for name in names) for s in sources)
 
 
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
@@ -145,7 +157,10 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     for c in conflicts:  # a role code read is labelled by the role ("who is buying"), not by masked words
         roles = {facts[i].subject.split("|", 1)[0] for i in c["members"]}
         if len(roles) == 1 and (role := roles.pop()).startswith("role:"):
-            c["subject"] = ROLE_LABELS.get(role[5:], c["subject"])
+            c["subject"] = ROLE_LABELS.get(role[5:]) or role_label(role[11:]) or c["subject"]
+            if role.startswith("role:parse:") and _named_together(c, sources):
+                c["values"] = []  # "co-founders A and B": one record names both, so they share the role
+    conflicts = [c for c in conflicts if c["values"]]
     in_conflict = {
         (facts[i].n, facts[i].subject, facts[i].value) for c in conflicts for i in c.pop("members")
     }

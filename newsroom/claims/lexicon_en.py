@@ -226,3 +226,16 @@ ASKS_AMOUNT = re.compile(
 )
 ASKS_DATE = re.compile(r"\bwhen\b|\b(?:date|day|deadline|year)\b", re.I)
 ASKS_WHO = re.compile(r"^\s*who(?:se|m)?\b|\bwhich (?:company|firm|person|team|group|investor|bank)", re.I)
+
+# Nouns that say what kind of party something is, not which part it plays ("X, a consumer-products
+# holding company"; "the firm brought in"): no role is read from them.
+KIND_NOUNS = _set(
+    "firm company companies group business maker unit subsidiary organization organisation agency team "
+    "person people man woman resident official spokesman spokeswoman spokesperson representative "
+    "member one thing part"
+)
+# Verbs by which a party only speaks of something: "confirmed the sale" gives it no part in the sale.
+SPEECH_VERBS = REPORTING_VERBS | _set(
+    "confirm announce disclose deny acknowledge declare reveal add explain comment discuss praise criticize "
+    "criticise welcome question dispute cite publish release file issue post share show see expect"
+)

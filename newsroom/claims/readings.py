@@ -64,6 +64,8 @@ def value_readings(n: int, text: str) -> list[ValueReading]:
             at = slots[k] if k < len(slots) else 0
             window = " ".join(words[max(0, at - WINDOW) : at + WINDOW + 1])
             after = sentence[m.start + len(m.text) :]
-            unit = (counted_noun(sentence, m.text) if m.kind == "number" else "") or _unit(m.kind, after, window)
+            unit = (counted_noun(sentence, m.text) if m.kind == "number" else "") or _unit(
+                m.kind, after, window
+            )
             out.append(ValueReading(n, m, sentence.strip(), masked, window, unit))
     return out

@@ -59,3 +59,46 @@ def test_synonymous_labels_meet_and_the_differing_party_lists_are_one_conflict_w
 def test_a_sentence_that_denies_a_name_is_not_a_side() -> None:
     cited = {c for conflict in run()["conflicts"] for v in conflict["values"] for c in v["citations"]}
     assert 3 not in cited
+
+
+def _code_only(texts: dict[int, str], topic: str) -> list[dict[str, Any]]:
+    sources = [
+        {
+            "n": n,
+            "record_id": f"r{n}",
+            "outlet": f"Outlet {n}",
+            "published_at": None,
+            "text": t,
+            "relevance": 0.9,
+        }
+        for n, t in texts.items()
+    ]
+    deps = Deps(model=ScriptedModel({"factcheck": lambda *_: RecordFacts()}), store=FakeStore(), embed=embed)
+    return list(factcheck.run({"story_id": "s", "topic": topic, "sources": sources}, deps)["conflicts"])
+
+
+def test_two_records_naming_different_contractors_for_one_job_disagree() -> None:
+    conflicts = _code_only(
+        {
+            1: "Brookfield Paving will serve as general contractor for the Route 9 bypass, the state said.",
+            2: "Harrow Civil has been named general contractor for the Route 9 bypass, according to the filing.",
+        },
+        "the Route 9 bypass",
+    )
+    (c,) = [c for c in conflicts if c["subject"] == "who is the contractor"]
+    assert {v["value"]: v["citations"] for v in c["values"]} == {
+        "Brookfield Paving": [1],
+        "Harrow Civil": [2],
+    }
+
+
+def test_partners_one_record_names_together_hold_the_role_together() -> None:
+    conflicts = _code_only(
+        {
+            1: "Brookfield Paving will serve as general contractor for the Route 9 bypass, the state said.",
+            2: "Harrow Civil has been named general contractor for the Route 9 bypass, according to the filing.",
+            3: "Brookfield Paving and Harrow Civil will share the work as joint general contractors.",
+        },
+        "the Route 9 bypass",
+    )
+    assert not [c for c in conflicts if c["subject"] == "who is the contractor"]
