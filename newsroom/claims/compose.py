@@ -8,7 +8,8 @@ from typing import Any
 from newsroom.claims.audit import shows_both_sides
 from newsroom.claims.corrections import says_corrected
 from newsroom.claims.finishing import correction_sentence, disagreement_sentence
-from newsroom.claims.publishability import same_question
+from newsroom.claims.publishability import same_question, states_value
+from newsroom.claims.updates import update_sentence, updated
 
 MAX_BRIEFING_ITEMS = 8
 
@@ -28,15 +29,13 @@ def complete_draft(
     faq = [dict(qa) for qa in draft.get("faq", [])]
     added: list[str] = []
     for c in conflicts:
-        # a correction counts as told only where the reader is also told it is one
-        if any(
-            shows_both_sides(c, item.get("citations", []), _text(item))
-            and (not c.get("resolution") or says_corrected(" ".join(str(v) for v in item.values())))
-            for item in [*faq, *draft.get("sections", []), *draft.get("story_so_far", [])]
-        ):
+        if any(_told(c, item) for item in [*faq, *draft.get("sections", []), *draft.get("story_so_far", [])]):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
-        if c.get("resolution"):
+        if updated(c):
+            question = f"What is the latest figure for {c['subject']}?"
+            answer = update_sentence(c, outlets)
+        elif c.get("resolution"):
             question = f"Was the figure for {c['subject']} corrected?"
             answer = correction_sentence(c, outlets)
         else:
@@ -59,6 +58,15 @@ def complete_draft(
     return {**draft, "faq": faq}, added
 
 
+def _told(c: dict[str, Any], item: dict[str, Any]) -> bool:
+    """Whether a unit already tells the reader about this conflict: an update by giving its latest figure
+    with a citation; a disagreement by showing both sides; a correction only where it also says so."""
+    text, cites = _text(item), item.get("citations", [])
+    if updated(c):
+        return bool(cites) and states_value(str(c.get("resolved_value", "")), text)
+    return shows_both_sides(c, cites, text) and (not c.get("resolution") or says_corrected(text))
+
+
 def _text(unit: dict[str, Any]) -> str:
     """A unit's words, whatever kind of unit it is (FAQ, section, story-so-far entry, briefing item)."""
     return " ".join(
@@ -73,13 +81,17 @@ def _complete_briefing(
     items = list(draft.get("items", []))
     added: list[str] = []
     for c in conflicts:
-        if any(shows_both_sides(c, it.get("citations", []), _text(it)) for it in items):
+        if any(_told(c, it) for it in items):
             continue
         cites = sorted({n for v in c["values"] for n in v["citations"]})
         text = re.sub(
             r"\s*\[\d+\]",
             "",
-            correction_sentence(c, outlets) if c.get("resolution") else disagreement_sentence(c, outlets),
+            update_sentence(c, outlets)
+            if updated(c)
+            else correction_sentence(c, outlets)
+            if c.get("resolution")
+            else disagreement_sentence(c, outlets),
         )
         flagged = {"text": text, "citations": cites, "composed_by": "code"}
         if len(items) < MAX_BRIEFING_ITEMS:

@@ -11,6 +11,7 @@ from newsroom.claims.labels import MAX_WORDS, conflict_label
 from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
 from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.types import Fact
+from newsroom.claims.updates import settle_as_update
 from newsroom.claims.values import parties, typed_value, values_differ
 
 _ROLE = {w: f"role:{role}" for role, words in ROLE_WORDS.items() for w in words.split()}
@@ -126,6 +127,11 @@ def find_conflicts(
             "resolution": None,
         }
         _resolve_by_correction(conflict, clusters, sources)
+        statements = [
+            [(facts[i].n, facts[i].quote) for i in members if not values_differ(kind, typed[i][1], value)]  # type: ignore[index]
+            for value, _, _ in clusters
+        ]
+        settle_as_update(conflict, statements, sources)
         conflicts.append(conflict)
     return _merge_same_sides(conflicts)
 

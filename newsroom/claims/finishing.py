@@ -35,6 +35,7 @@ from newsroom.claims.publishability import (
     words,
 )
 from newsroom.claims.text import sentences
+from newsroom.claims.updates import says_changed, updated
 
 _PARTS = {
     "story_so_far": ("story-so-far item", "event"),
@@ -159,7 +160,7 @@ class Finisher:
             resolved = c.get("resolved_value")
             if resolved:
                 wrong = any(v != resolved and not states_value(str(resolved), v) for v in stated)
-                if wrong and not says_corrected(s):
+                if wrong and not says_corrected(s) and not (updated(c) and says_changed(s)):
                     return i, c
             elif (
                 len(stated) == 1

@@ -239,3 +239,11 @@ SPEECH_VERBS = REPORTING_VERBS | _set(
     "confirm announce disclose deny acknowledge declare reveal add explain comment discuss praise criticize "
     "criticise welcome question dispute cite publish release file issue post share show see expect"
 )
+# Words by which a report gives a figure as the newest of a changing count ("rose to 23", "up from our
+# initial estimate", "as of Tuesday", "has now"), read in the sentence that states the later figure.
+CHANGE_CUE = re.compile(
+    r"\b(?:up|down) from\b|\b(?:rose|risen|rises|climbed|climbs|increased|grew|grown|jumped|fell|fallen|"
+    r"dropped|declined|revised|raised|lowered)\b|\bas of\b|\bso far\b|\bto date\b|\bnow\b|\bupdated?\b|"
+    r"\b(?:initial|earlier|previous|first) (?:estimate|count|figure|tally|tallies)\b|\blatest\b",
+    re.I,
+)

@@ -20,6 +20,7 @@ from newsroom.claims.corrections import says_corrected
 from newsroom.claims.lexicon_en import ASKS_AMOUNT, ASKS_DATE, ASKS_WHO, ATTRIBUTION, DANGLING, FUNCTION_WORDS
 from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.text import sentences
+from newsroom.claims.updates import says_changed, updated
 from newsroom.claims.values import parties, typed_value
 
 HEADLINE_CHARS = 90
@@ -274,7 +275,7 @@ def _conflict_findings(unit: Unit, body: str, conflicts: list[dict[str, Any]]) -
                 continue
             if resolved:
                 wrong = [v for v in stated if v != resolved and not states_value(resolved, v)]
-                if wrong and not says_corrected(s):
+                if wrong and not says_corrected(s) and not (updated(c) and says_changed(s)):
                     out.append(Finding(unit.label, "superseded", s))
             elif (
                 len(stated) == 1
