@@ -63,9 +63,14 @@ def _f(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+# A time of day ("7:42 p.m.", "5:40 a.m.", "8 pm", "14:05") is read as no figure: its parts are not counts,
+# and which hour a report gives is seldom the fact in question.
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}:\d{2}\b", re.I)
+
+
 def extract_mentions(text: str) -> list[Mention]:
     """Every checkable value in the text, longest reading first, no overlaps."""
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [m.span() for m in _CLOCK.finditer(text)]
     found: list[Mention] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):

@@ -49,3 +49,10 @@ def test_a_chain_of_look_alike_pairs_never_puts_two_values_of_one_record_in_one_
     assert len(conflicts) == 1
     sides = {v["value"]: v["citations"] for v in conflicts[0]["values"]}
     assert sides == {"40": [1, 2], "44": [3]}
+
+
+def test_a_time_of_day_is_no_figure() -> None:
+    from newsroom.claims.mentions import extract_mentions
+
+    text = "The pumps failed at 6:15 a.m., power returned by 9 p.m. and 1,200 homes were affected at 14:30."
+    assert [(m.kind, m.text) for m in extract_mentions(text)] == [("number", "1,200")]
