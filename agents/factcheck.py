@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from newsroom.claims.conflicts import find_conflicts, subject_overlap, subject_words
-from newsroom.claims.corrections import correction_conflicts
+from newsroom.claims.corrections import correction_conflicts, is_correction
 from newsroom.claims.injections import find_injection, redact_injections
 from newsroom.claims.lexicon_en import ROLE_LABELS
 from newsroom.claims.mentions import extract_mentions
@@ -60,6 +60,19 @@ def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     return out
 
 
+def _corrects(sources: list[dict[str, Any]]) -> dict[int, frozenset[int]]:
+    """Each correction notice among the sources, with the records published no later than it."""
+    return {
+        s["n"]: frozenset(
+            o["n"]
+            for o in sources
+            if o["n"] != s["n"] and str(o.get("published_at") or "") <= str(s.get("published_at") or "~")
+        )
+        for s in sources
+        if is_correction(str(s.get("text", "")))
+    }
+
+
 def _code_facts(
     sources: list[dict[str, Any]], topic_words: frozenset[str], deps: Deps
 ) -> tuple[list[Fact], dict[tuple[int, int], float]]:
@@ -70,7 +83,7 @@ def _code_facts(
         Fact(r.n, f"{r.mention.kind}|{r.masked}", r.mention.text.strip(), r.sentence, origin="code")
         for r in values
     ]
-    pairs = pair_values(values, deps.embed, deps.claims)
+    pairs = pair_values(values, deps.embed, deps.claims, corrects=_corrects(sources))
     party = [
         r
         for s in sources

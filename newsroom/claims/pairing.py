@@ -11,7 +11,7 @@ For parties: the same role, and words around them alike enough. The floors are s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -31,8 +31,15 @@ def pair_values(
     readings: list[ValueReading],
     embed: Callable[[list[str]], np.ndarray],
     limits: ClaimsSettings | None = None,
+    corrects: Mapping[int, frozenset[int]] | None = None,
 ) -> dict[tuple[int, int], float]:
-    """Pairs (i, j) of readings in different records that state a value for the same thing."""
+    """Pairs (i, j) of readings in different records that state a value for the same thing.
+
+    `corrects` maps a correction notice's record to the records it may correct (those published no later):
+    each figure the notice states is also paired with its closest counterpart in each of them, whether or
+    not that counterpart has a closer one elsewhere — a notice's figure replaces the one it corrects even
+    when a third report reads more like the wrong one.
+    """
     limits = limits or ClaimsSettings()
     if not readings:
         return {}
@@ -74,7 +81,14 @@ def pair_values(
         )
         return float(sim[i, j]) if sim[i, j] >= floor else -1.0
 
-    return mutual_best([r.n for r in readings], score)
+    found = mutual_best([r.n for r in readings], score)
+    for i, r in enumerate(readings):
+        for other in sorted((corrects or {}).get(r.n, frozenset())):
+            top = max(((score(i, j), j) for j, x in enumerate(readings) if x.n == other), default=(-1.0, -1))
+            if top[0] >= 0:
+                found.setdefault((i, top[1]), top[0])
+                found.setdefault((top[1], i), top[0])
+    return found
 
 
 def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> dict[tuple[int, int], float]:

@@ -90,3 +90,20 @@ def test_without_a_model_the_demo_corpus_yields_the_co_investor_disagreement_and
     assert conflict["subject"] == "who is investing"
     sides = {v["value"]: v["citations"] for v in conflict["values"]}
     assert sides == {"Tencent Holdings and Alibaba Group": [1], "Tencent and CATL": [3]}
+
+
+def test_a_correction_notice_figure_is_paired_with_the_figure_it_corrects_even_when_another_reads_closer() -> (
+    None
+):
+    from newsroom.claims.readings import value_readings
+
+    readings = (
+        value_readings(1, "The county approved a subsidy of up to $8.3 million for the new flights.")
+        + value_readings(2, "The subsidy for the new flights is worth up to $8.3 million, officials said.")
+        + value_readings(3, "An earlier version of this story misstated the cap. The county subsidy is capped at $3.8 million.")
+    )  # fmt: skip
+    notice = next(i for i, r in enumerate(readings) if r.n == 3)
+    plain = pair_values(readings, embed)
+    wider = pair_values(readings, embed, corrects={3: frozenset({1, 2})})
+    assert {j for i, j in wider if i == notice} >= {0, 1}
+    assert set(plain) <= set(wider)
