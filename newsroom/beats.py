@@ -113,11 +113,12 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _source(value: Any, base: Path) -> str:
-    """URLs stay as they are; a relative path is read relative to the beats file."""
+    """URLs and social sources (`reddit:r/NAME`, `bsky:search:WORDS` …) stay as they are; a relative path is
+    read relative to the beats file."""
     text = str(value).strip()
     if not text:
         raise ValueError("an empty source")
-    if re.match(r"^https?://", text, re.I):
+    if re.match(r"^(https?://|(reddit|hn|bsky|mastodon):)", text, re.I):
         return text
     path = Path(text).expanduser()
     return str(path if path.is_absolute() else base / path)
@@ -139,7 +140,10 @@ def _beat(name: str, raw: Any, base: Path) -> tuple[Beat | None, list[str]]:
     sources_raw = raw.get("sources")
     sources: list[str] = []
     if not isinstance(sources_raw, list) or not sources_raw:
-        bad("sources", "missing or empty; give a list of feed URLs, web pages, files or folders")
+        bad(
+            "sources",
+            "missing or empty; give a list of feed URLs, web pages, social sources, files or folders",
+        )
     else:
         for i, s in enumerate(sources_raw, 1):
             try:

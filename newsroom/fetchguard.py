@@ -12,8 +12,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from newsroom import social
 from newsroom.parsers import Fetched, Fetcher, FetchError, Parsed, is_url, iter_target
-from newsroom.settings import IngestSettings
+from newsroom.settings import IngestSettings, WebSettings
 
 log = logging.getLogger("newsroom.fetch")
 MAX_REDIRECTS = 5
@@ -173,9 +174,16 @@ def _too_big(url: str, settings: IngestSettings) -> str:
     return f"{url} is larger than {settings.max_fetch_bytes // 1_000_000} MB; newsroom did not read it"
 
 
-def iter_url(target: str, settings: IngestSettings, fetch: Fetcher) -> Iterator[Parsed]:
-    """What a stranger's target stands for: an http(s) URL's records, never a file on the server."""
-    if not is_url(target):
-        yield Parsed(target, error="not an http(s) link; only web pages and feeds can be added from Slack")
+def iter_url(
+    target: str, settings: IngestSettings, fetch: Fetcher, web: WebSettings | None = None
+) -> Iterator[Parsed]:
+    """What a stranger's target stands for: an http(s) URL's or a social source's records (fetched through
+    the same guarded fetcher), never a file on the server."""
+    if not is_url(target) and not social.is_social(target):
+        yield Parsed(
+            target,
+            error="not an http(s) link or a social source (reddit:, hn:, bsky:, mastodon:); only web pages, "
+            "feeds and social posts can be added from Slack",
+        )
         return
-    yield from iter_target(target, settings, fetch)
+    yield from iter_target(target, settings, fetch, web=web)

@@ -91,7 +91,7 @@ def collect(
     targets: Iterable[str], settings: Settings, fetch: Fetcher, defaults: dict[str, Any]
 ) -> list[Parsed]:
     """Parse every target up front, so the work ahead has a known size."""
-    return [p for t in targets for p in iter_target(t, settings.ingest, fetch, defaults)]
+    return [p for t in targets for p in iter_target(t, settings.ingest, fetch, defaults, settings.web)]
 
 
 def _born(r: SourceRecord) -> datetime:

@@ -15,8 +15,9 @@ import httpx
 import trafilatura
 from lxml import html as lxml_html
 
+from newsroom import social
 from newsroom.records import RecordError, SourceRecord, make_record
-from newsroom.settings import IngestSettings
+from newsroom.settings import IngestSettings, WebSettings
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
@@ -82,10 +83,17 @@ def is_url(target: str) -> bool:
 
 
 def iter_target(
-    target: str, settings: IngestSettings, fetch: Fetcher, defaults: dict[str, Any] | None = None
+    target: str,
+    settings: IngestSettings,
+    fetch: Fetcher,
+    defaults: dict[str, Any] | None = None,
+    web: WebSettings | None = None,
 ) -> Iterator[Parsed]:
     """Every record (or failure) that one command-line argument stands for."""
     defaults = defaults or {}
+    if social.is_social(target):
+        yield from _from_social(target, settings, fetch, defaults, web or WebSettings())
+        return
     if is_url(target):
         yield from _from_url(target, settings, fetch, defaults)
         return
@@ -101,6 +109,29 @@ def iter_target(
         yield Parsed(target, error="no such file or folder, and not an http(s) URL")
         return
     yield from _from_file(path, settings, fetch, defaults)
+
+
+def _from_social(
+    target: str, settings: IngestSettings, fetch: Fetcher, defaults: dict[str, Any], web: WebSettings
+) -> Iterator[Parsed]:
+    """A platform's posts, each its own record; through the same fetcher as any page (guards and all)."""
+    read_any = False
+    try:
+        for item in social.read(target, web, getattr(fetch, "api", fetch), defaults):
+            if item.fields is not None:
+                read_any = True
+                yield _build(item.source, item.fields, settings, item.line)
+            elif social.is_guess(target) and not read_any:
+                break  # not a Mastodon instance after all: read the link as a page below
+            else:
+                yield Parsed(item.source, item.line, error=item.error)
+        else:
+            return
+    except FetchError as exc:
+        if not social.is_guess(target) or read_any:
+            yield Parsed(target, error=str(exc))
+            return
+    yield from _from_url(target, settings, fetch, defaults)
 
 
 def _build(source: str, fields: dict[str, Any], settings: IngestSettings, line: int | None = None) -> Parsed:
@@ -150,6 +181,9 @@ def _from_file(
     except OSError as exc:
         yield Parsed(source, error=f"cannot read the file ({exc.strerror})")
         return
+    # A JSONL line is a record exported from somewhere (usually an article); a loose file is a document.
+    # Either may say otherwise (a `kind` key, or `kind:` in front matter).
+    defaults = {"kind": "news" if suffix in JSONL_SUFFIXES | FEED_SUFFIXES else "document", **defaults}
     if suffix in JSONL_SUFFIXES | TEXT_SUFFIXES:
         try:
             text = decode(raw)
@@ -302,6 +336,7 @@ def parse_feed(
 def _from_url(
     url: str, settings: IngestSettings, fetch: Fetcher, defaults: dict[str, Any]
 ) -> Iterator[Parsed]:
+    defaults = {"kind": "news", **defaults}  # a page or feed on the web, unless it says otherwise
     try:
         page = fetch(url)
     except FetchError as exc:

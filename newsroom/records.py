@@ -16,6 +16,22 @@ _TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|
 _WS = re.compile(r"\s+")
 
 
+# What kind of source a record is; "" is a record stored before kinds existed.
+KINDS = ("news", "social", "document", "press release")
+
+
+def record_kind(value: Any) -> str:
+    """A kind as written anywhere ("Press_Release", "press-release") -> one of KINDS, or RecordError."""
+    if value is None:
+        return ""
+    text = _WS.sub(" ", str(value).replace("_", " ").replace("-", " ")).strip().lower()
+    if text and text not in KINDS:
+        raise RecordError(
+            f"kind {str(value)!r} is not one newsroom knows (use {', '.join(KINDS[:-1])} or {KINDS[-1]})"
+        )
+    return text
+
+
 class RecordError(ValueError):
     """A record that cannot be accepted; the message is written for a person."""
 
@@ -99,6 +115,15 @@ class SourceRecord(BaseModel):
     content_hash: str = Field("", description="SHA-256 of the normalized text.")
     ingested_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     duplicate_of: str | None = Field(None, description="Set when this is a near-copy of another.")
+    kind: str = Field("", description="news, social, document or press release; set by the parser.")
+    platform: str = Field("", description="For a social post: reddit, hn, bluesky or mastodon.")
+    author: str = Field("", description="For a social post: the author's handle on its platform.")
+    score: int | None = Field(None, description="For a social post: its score or likes, where given.")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        return record_kind(value)
 
     @field_validator("published_at", mode="before")
     @classmethod
@@ -114,7 +139,7 @@ class SourceRecord(BaseModel):
             raise ValueError("holds no visible characters (only spaces, zero-width or control characters)")
         return value
 
-    @field_validator("id", "title", "outlet", "beat", mode="before")
+    @field_validator("id", "title", "outlet", "beat", "platform", "author", mode="before")
     @classmethod
     def _none_to_empty(cls, value: Any) -> Any:
         return "" if value is None else value

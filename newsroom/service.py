@@ -128,7 +128,7 @@ class Newsroom(StoryRuns):
         targets = list(targets)
         fetch = self.fetcher(targets, untrusted)
         if untrusted:
-            return [p for t in targets for p in iter_url(t, self.settings.ingest, fetch)]
+            return [p for t in targets for p in iter_url(t, self.settings.ingest, fetch, self.settings.web)]
         return collect(targets, self.settings, fetch, {"beat": beat} if beat else {})
 
     def ingest(

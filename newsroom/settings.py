@@ -106,6 +106,37 @@ class ClaimsSettings(BaseModel):
     )
 
 
+class WebSettings(BaseModel):
+    """Social platforms read as sources, and how newsroom behaves as a web client (`NEWSROOM_WEB_*`)."""
+
+    reddit_url: str = Field("https://www.reddit.com", description="Reddit's public JSON endpoints.")
+    hn_url: str = Field("https://hn.algolia.com/api/v1", description="Hacker News' Algolia API.")
+    bsky_url: str = Field("https://public.api.bsky.app", description="Bluesky's public AppView (XRPC).")
+    mastodon_url: str = Field(
+        "https://{instance}", description="A Mastodon instance's API root; {instance} is the instance named."
+    )
+    posts: int = Field(
+        25, description="At most this many posts are read from one listing, search or timeline."
+    )
+    replies: int = Field(5, description="A thread's top replies folded into its post's record as context.")
+    contact: str = Field(
+        "",
+        description="How a site's operator reaches whoever runs this newsroom (URL or e-mail), in the User-Agent.",
+    )
+    rate_per_host: float = Field(
+        1.0, description="Requests per second to one host, shared by a process' threads."
+    )
+    burst_per_host: int = Field(
+        3, description="Requests to one host that may go at once before the rate applies."
+    )
+    robots: bool = Field(
+        True, description="Honour robots.txt for pages (platform APIs are not crawled pages)."
+    )
+    conditional: bool = Field(
+        True, description="Remember ETag / Last-Modified and ask only for what changed."
+    )
+
+
 class RoleModel(BaseModel):
     """One role's model endpoint; unset fields fall back to the default endpoint."""
 
@@ -204,6 +235,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     research: ResearchSettings = ResearchSettings()
     claims: ClaimsSettings = ClaimsSettings()
+    web: WebSettings = WebSettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
     fetch_allow: str = Field(

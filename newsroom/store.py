@@ -130,6 +130,11 @@ def _meta(record: SourceRecord) -> dict[str, Any]:
         "content_hash": record.content_hash,
         "ingested_at": record.ingested_at.isoformat(),
         "duplicate_of": record.duplicate_of or "",
+        "kind": record.kind,
+        "platform": record.platform,
+        "author": record.author,
+        # Chroma keeps no None: a record without a score has no such key (a Reddit score can be negative)
+        **({"score": record.score} if record.score is not None else {}),
     }
 
 
@@ -146,7 +151,15 @@ def _record(record_id: str, document: str, meta: dict[str, Any]) -> SourceRecord
         if meta.get("ingested_at")
         else datetime.now(UTC),
         duplicate_of=str(meta.get("duplicate_of") or "") or None,
+        kind=str(meta.get("kind") or ""),
+        platform=str(meta.get("platform") or ""),
+        author=str(meta.get("author") or ""),
+        score=_score(meta.get("score")),
     )
+
+
+def _score(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _where(beat: str | None, since: datetime | None, until: datetime | None) -> dict[str, Any] | None:

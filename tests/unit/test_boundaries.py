@@ -30,6 +30,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/briefing.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/fetchguard.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
+    # platform readers fetch only through the guarded fetcher they are handed: no HTTP client of their own
+    "newsroom/social/": TEXT_ONLY | {"newsroom.store", "newsroom.service", "newsroom.fetchguard"},
     # documents render what a story holds: no model client, store, graph or door
     "newsroom/documents/": TEXT_ONLY | {"newsroom.models", "newsroom.slack"},
     # the command line reaches the service, never an agent
