@@ -48,6 +48,10 @@ def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]
             "text": h.record.text,
             "duplicates": h.duplicates,
             "relevance": round(scores.get(h.record.id, 0.0), 4),
+            "kind": h.record.kind,
+            "platform": h.record.platform,
+            "author": h.record.author,
+            "score": h.record.score,
         }
         for n, h in enumerate(hits, 1)
     ]

@@ -36,7 +36,8 @@ class StoryState(StoryInput, total=False):
     """Everything the graph keeps between steps (JSON values only)."""
 
     sources: list[dict[str, Any]]
-    """Numbered source list: {n, record_id, title, outlet, url, published_at, text, duplicates}."""
+    """Numbered source list: {n, record_id, title, outlet, url, published_at, text, duplicates, relevance,
+    kind, platform, author, score} (the last four: what kind of source, and for a post who wrote it where)."""
     records_considered: int
     """How many distinct records research looked at before filtering."""
     sub_questions: list[str]

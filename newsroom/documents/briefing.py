@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsroom.documents.explainer import checks, checks_markdown, cites, envelope, explainer_json, to_markdown
+from newsroom.documents.explainer import (
+    checks,
+    checks_markdown,
+    cites,
+    counts_line,
+    envelope,
+    explainer_json,
+    to_markdown,
+)
 from newsroom.documents.markup import md_escape, md_text
 
 
@@ -34,6 +42,8 @@ def briefing_markdown(b: dict[str, Any]) -> str:
         f"# {md_text(b['headline'])}",
         "",
         f"*Briefing on {md_escape(b['beat'])}" + (f", new since {since}*" if since else "*"),
+        "",
+        md_escape(counts_line(b)),
         "",
     ]
     lines += [f"- {md_text(it['text'])}{cites(it['citations'])}" for it in b["items"]]

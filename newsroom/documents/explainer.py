@@ -38,11 +38,30 @@ def methodology(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_SOURCE_KEYS = ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")
+# Added later, so a story drafted before them has none: included only when the source carries them.
+_SOURCE_EXTRAS = ("kind", "platform", "author", "score")
+
+
 def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {k: s.get(k) for k in ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")}
+        {k: s.get(k) for k in _SOURCE_KEYS} | {k: s[k] for k in _SOURCE_EXTRAS if s.get(k) not in (None, "")}
         for s in state.get("sources", [])
     ]
+
+
+_HANDLE_MARK = {"reddit": "u/", "bluesky": "@", "mastodon": "@"}
+
+
+def kind_label(source: dict[str, Any]) -> str:
+    """What kind of source this is, as a reader sees it: "news", "press release", "social post by u/name"."""
+    kind = str(source.get("kind") or "")
+    if kind != "social":
+        return kind
+    author = " ".join(str(source.get("author") or "").split())
+    if not author:
+        return "social post"
+    return f"social post by {_HANDLE_MARK.get(str(source.get('platform') or ''), '')}{author}"
 
 
 def envelope(state: dict[str, Any]) -> dict[str, Any]:
@@ -96,9 +115,10 @@ def beat_label(doc: dict[str, Any]) -> str:
 
 
 def counts_line(doc: dict[str, Any]) -> str:
-    """`N records · M web citations`: what was read, and how many cited sources a reader can open."""
+    """`N records · M web citations`: the records read (posts among them), and how many sources are web
+    pages a reader can open and weigh as reporting; a social post is a record, not a web citation."""
     considered = doc["methodology"]["records_considered"]
-    web = sum(1 for s in doc["sources"] if http_url(s.get("url")))
+    web = sum(1 for s in doc["sources"] if http_url(s.get("url")) and s.get("kind") != "social")
     return f"{considered} records · {web} web citations"
 
 
@@ -175,5 +195,9 @@ def checks_markdown(ex: dict[str, Any]) -> list[str]:
     lines += ["## Sources", ""]
     for s in ex["sources"]:
         date = md_escape(source_date(s))
-        lines.append(f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}")
+        label = kind_label(s)
+        kind = f" · {md_escape(label)}" if label else ""
+        lines.append(
+            f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}{kind}"
+        )
     return lines

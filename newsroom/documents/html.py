@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from newsroom.documents.explainer import STAGES, beat_label, counts_line, methodology_sentences, source_date
+from newsroom.documents.explainer import (
+    STAGES,
+    beat_label,
+    counts_line,
+    kind_label,
+    methodology_sentences,
+    source_date,
+)
 from newsroom.documents.markup import http_url, inline
 
 # Styles live on the elements: the page opens offline, from a mail attachment or a file share, looking the
@@ -40,6 +47,8 @@ _CSS = {
     "sources": "margin:0;padding:0 0 0 26px;font-size:16px;line-height:1.5",
     "source": "margin:0 0 8px",
     "link": "color:#1a4f8b;text-decoration:underline",
+    "kind": f"{_SANS};display:inline-block;font-size:11px;font-weight:700;letter-spacing:.04em;"
+    "text-transform:uppercase;color:#6b665e;background:#f1ede4;border-radius:3px;padding:1px 6px;margin-left:6px",
     "meta": f"{_SANS};font-size:13px;color:#6b665e",
     "method": "margin:48px 0 0;padding:20px 24px;background:#f1ede4;border-radius:6px",
     "method-h": f"{_SANS};font-size:15px;font-weight:700;letter-spacing:.08em;text-transform:uppercase;"
@@ -137,6 +146,9 @@ def _source(s: dict[str, Any]) -> str:
         "meta",
         f' — <span class="outlet">{outlet}</span>, <time class="date">{html.escape(source_date(s))}</time>',
     )
+    label = kind_label(s)
+    if label:
+        meta += _tag("span", "kind", html.escape(label), "kind")
     return _tag("li", "source", title + meta, "source", value=str(int(s["n"])))
 
 

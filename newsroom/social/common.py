@@ -87,11 +87,18 @@ def record_fields(post: Post, defaults: dict[str, Any], max_replies: int) -> dic
         "published_at": post.published_at,
         "text": text,
     }
-    if post.title:
-        fields["title"] = post.title
+    fields["title"] = post.title or headline(post.text)
     if post.score is not None:
         fields["score"] = post.score
     return fields
+
+
+def headline(text: str, limit: int = 100) -> str:
+    """A post's title when it has none: its first line, cut at a word and marked as cut."""
+    first = " ".join((text.strip().splitlines() or [""])[0].split())
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def get_json(fetch: Fetch, url: str, platform: str) -> Any:
