@@ -14,6 +14,7 @@ import httpx
 
 from newsroom import social
 from newsroom.parsers import Fetched, Fetcher, FetchError, Parsed, is_url, iter_target
+from newsroom.politeness import Politeness, Remembered, Validators
 from newsroom.settings import IngestSettings, WebSettings
 
 log = logging.getLogger("newsroom.fetch")
@@ -96,15 +97,40 @@ class _Budget:
         return remaining
 
 
-def guarded_fetcher(settings: IngestSettings, policy: FetchPolicy) -> Fetcher:
-    """A fetcher that checks every hop's address, connects to that address, and caps time and size."""
+def guarded_fetcher(
+    settings: IngestSettings, policy: FetchPolicy, polite: Politeness | None = None
+) -> GuardedFetcher:
+    """A fetcher that checks every hop's address, connects to that address, and caps time and size;
+    `polite` adds the site rate limit, robots.txt for pages and conditional requests."""
+    return GuardedFetcher(settings, policy, polite)
 
-    def fetch(url: str) -> Fetched:
+
+class GuardedFetcher:
+    """Called with a URL for a page or feed; `api(url)` for a platform's API, which is no crawled page:
+    rate-limited like any request, never checked against robots.txt or fetched conditionally."""
+
+    def __init__(self, settings: IngestSettings, policy: FetchPolicy, polite: Politeness | None) -> None:
+        self.settings, self.policy, self.polite = settings, policy, polite
+
+    def __call__(self, url: str) -> Fetched:
+        return self._fetch(url, page=True)
+
+    def api(self, url: str) -> Fetched:
+        return self._fetch(url, page=False)
+
+    def _fetch(self, url: str, page: bool) -> Fetched:
+        settings, policy = self.settings, self.policy
         budget = _Budget(settings.fetch_timeout_s)
         current = url
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                resp, body = _one_hop(current, settings, policy, budget)
+                headers, remembered = self._before(current, page, budget)
+                resp, body = _one_hop(current, settings, policy, budget, headers)
+                if resp.status_code == 304 and remembered is not None:
+                    # Not changed since last time: the remembered page, whose records are already stored
+                    return Fetched(
+                        remembered.url, remembered.body, remembered.content_type, not_modified=True
+                    )
                 location = resp.headers.get("location")
                 if resp.status_code in _REDIRECTS and location:
                     current = urljoin(current, location)
@@ -115,7 +141,19 @@ def guarded_fetcher(settings: IngestSettings, policy: FetchPolicy) -> Fetcher:
                         if policy.detail
                         else f"{url} could not be fetched (it answered {resp.status_code})"
                     )
-                return Fetched(current, body, resp.headers.get("content-type", ""))
+                ctype = resp.headers.get("content-type", "")
+                if page and self.polite and self.polite.validators:
+                    self.polite.validators.put(
+                        current,
+                        Remembered(
+                            current,
+                            resp.headers.get("etag", ""),
+                            resp.headers.get("last-modified", ""),
+                            ctype,
+                            body,
+                        ),
+                    )
+                return Fetched(current, body, ctype)
             raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times")
         except (Refused, FetchError):
             raise
@@ -127,11 +165,41 @@ def guarded_fetcher(settings: IngestSettings, policy: FetchPolicy) -> Fetcher:
                 raise FetchError(f"could not reach {url} ({type(exc).__name__})") from None
             raise FetchError(f"{url} could not be fetched") from None
 
-    return fetch
+    def _before(self, url: str, page: bool, budget: _Budget) -> tuple[dict[str, str], Remembered | None]:
+        """robots.txt, the site's rate limit and the conditional headers of one hop; time spent waiting
+        for a turn is not held against the fetch's own deadline."""
+        polite = self.polite
+        if polite is None:
+            return {"User-Agent": self.settings.user_agent}, None
+        headers = {"User-Agent": polite.user_agent}
+        started = time.monotonic()
+        robots = polite.robots if page and urlsplit(url).scheme in ("http", "https") else None
+        if robots and not robots.allows(url, self._robots_txt):
+            raise Refused(f"{url} is not fetched: the site's robots.txt asks crawlers like newsroom not to")
+        remembered = polite.validators.get(url) if page and polite.validators else None
+        headers |= Validators.headers(remembered)
+        polite.limiter.wait(url)
+        budget.started += time.monotonic() - started
+        return headers, remembered
+
+    def _robots_txt(self, url: str) -> tuple[int, bytes]:
+        """A site's robots.txt through the same guard (its address checked at every hop): status and body."""
+        assert self.polite is not None
+        budget = _Budget(min(self.settings.fetch_timeout_s, 10.0))
+        for _ in range(MAX_REDIRECTS + 1):
+            resp, body = _one_hop(
+                url, self.settings, self.policy, budget, {"User-Agent": self.polite.user_agent}
+            )
+            location = resp.headers.get("location")
+            if resp.status_code in _REDIRECTS and location:
+                url = urljoin(url, location)
+                continue
+            return resp.status_code, body
+        return 404, b""
 
 
 def _one_hop(
-    url: str, settings: IngestSettings, policy: FetchPolicy, budget: _Budget
+    url: str, settings: IngestSettings, policy: FetchPolicy, budget: _Budget, headers: dict[str, str]
 ) -> tuple[httpx.Response, bytes]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -147,7 +215,7 @@ def _one_hop(
         request = client.build_request(
             "GET",
             target,
-            headers={"Host": parts.netloc.rpartition("@")[2], "User-Agent": settings.user_agent},
+            headers={"Host": parts.netloc.rpartition("@")[2], **headers},
             extensions=extensions,
         )
         resp = client.send(request, stream=True)

@@ -47,6 +47,8 @@ class Fetched:
     url: str
     content: bytes
     content_type: str
+    not_modified: bool = False
+    """The site answered 304: this is the page as last fetched, so its records are already stored."""
 
 
 Fetcher = Callable[[str], Fetched]

@@ -25,6 +25,7 @@ from newsroom.jobs import EmbeddedJobs
 from newsroom.models.factory import build_model
 from newsroom.models.port import ModelPort
 from newsroom.parsers import Fetcher, Parsed
+from newsroom.politeness import politeness
 from newsroom.publication import Publisher, Publishing
 from newsroom.registry import Registry, StoryRegistry
 from newsroom.runs import Progress as Progress
@@ -68,7 +69,8 @@ class Newsroom(StoryRuns):
         policy = FetchPolicy.from_setting(
             self.settings.fetch_allow, () if untrusted else named, detail=not untrusted
         )
-        return guarded_fetcher(self.settings.ingest, policy)
+        polite = politeness(self.settings.web, self.settings.data_dir, self.settings.ingest.user_agent)
+        return guarded_fetcher(self.settings.ingest, policy, polite)
 
     @cached_property
     def jobs(self) -> EmbeddedJobs:

@@ -124,10 +124,12 @@ class WebSettings(BaseModel):
         description="How a site's operator reaches whoever runs this newsroom (URL or e-mail), in the User-Agent.",
     )
     rate_per_host: float = Field(
-        1.0, description="Requests per second to one host, shared by a process' threads."
+        1.0,
+        description="Requests per second to one site (scheme, host, port), shared by a process' threads; 0: no limit.",
     )
     burst_per_host: int = Field(
-        3, description="Requests to one host that may go at once before the rate applies."
+        4,
+        description="Requests to one site that may go at once before the rate applies (a feed and a few links).",
     )
     robots: bool = Field(
         True, description="Honour robots.txt for pages (platform APIs are not crawled pages)."

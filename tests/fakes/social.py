@@ -45,13 +45,16 @@ class Platforms:
     overrides: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
 
     def web(self, **changes: object) -> WebSettings:
-        return WebSettings(
-            reddit_url=f"{self.base}/reddit",
-            hn_url=f"{self.base}/hn",
-            bsky_url=f"{self.base}/bsky",
-            mastodon_url=f"{self.base}/masto/{{instance}}",
-            **changes,  # type: ignore[arg-type]
-        )
+        """Settings reading every platform here; no rate limit unless a test asks (these tests are about
+        what is read, and the limit has its own tests)."""
+        fields: dict[str, object] = {
+            "reddit_url": f"{self.base}/reddit",
+            "hn_url": f"{self.base}/hn",
+            "bsky_url": f"{self.base}/bsky",
+            "mastodon_url": f"{self.base}/masto/{{instance}}",
+            "rate_per_host": 0,
+        }
+        return WebSettings.model_validate(fields | changes)
 
     def settings(self, data_dir: Path, **changes: object) -> Settings:
         """Settings reading every platform from this fake (its loopback host allowed, as an operator would)."""

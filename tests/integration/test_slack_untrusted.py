@@ -88,7 +88,8 @@ def test_slack_ingest_of_a_redirect_to_loopback_is_refused(
     with serve_handler(answer(302, Location=f"{url}/admin"), host="127.0.0.2") as (base, hop):
         ingest(bot, f"{base}/story")
         text = reply(bot.slack)
-    assert hop.hits == 1 and counter.hits == 0
+    # the redirector is asked for its robots.txt (redirected to loopback too: refused, so no rules) and the story
+    assert hop.hits == 2 and counter.hits == 0
     assert "private or local address" in text
 
 
