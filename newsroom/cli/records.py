@@ -13,7 +13,13 @@ from newsroom.service import hit_json
 
 @app.command()
 def ingest(
-    targets: Annotated[list[str], typer.Argument(help="Files, folders, http(s) URLs or feeds.")],
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, http(s) URLs or feeds, and social sources: reddit:r/NAME, reddit:search:WORDS, "
+            "hn:item:NUMBER, bsky:search:WORDS, bsky:author:HANDLE, mastodon:tag:INSTANCE/TAG or a post's link."
+        ),
+    ],
     beat: Annotated[str | None, typer.Option(help="Beat for records that name none.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:

@@ -154,9 +154,12 @@ def html_text(fragment: Any) -> str:
     text = str(fragment or "")
     if "<" not in text:
         return html.unescape(text).strip()
-    text = re.sub(r"(?i)<\s*(br|/p)\s*/?>", "\n", text)
+    # HN separates paragraphs with a bare <p>, Mastodon wraps them in <p>…</p>: either way a line break
+    text = re.sub(r"(?i)<\s*(br|/?p)\b[^>]*>", "\n", text)
     try:
-        return str(lxml_html.fromstring(f"<div>{text}</div>").text_content()).strip()
+        return re.sub(
+            r"\n{3,}", "\n\n", str(lxml_html.fromstring(f"<div>{text}</div>").text_content())
+        ).strip()
     except (ValueError, TypeError):
         return re.sub(r"<[^>]+>", " ", text).strip()
 

@@ -26,6 +26,7 @@ ROUTES: dict[str, str] = {
     "/reddit/search.json": "reddit_search.json",
     "/reddit/r/LocalLLaMA/comments/1h9abcd.json": "reddit_post_comments.json",
     "/hn/items/42871234": "hn_item.json",
+    "/hn/search_by_date": "hn_search.json",
     "/bsky/xrpc/app.bsky.feed.searchPosts": "bsky_search_posts.json",
     "/bsky/xrpc/app.bsky.feed.getAuthorFeed": "bsky_author_feed.json",
     "/bsky/xrpc/app.bsky.feed.getPostThread": "bsky_post_thread.json",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,19 @@ def test_a_hacker_news_story_with_its_comments(fake: Platforms, tmp_path: Path) 
     # the story's own link reads the same, and is already stored
     again = room.ingest(["https://news.ycombinator.com/item?id=42871234"])
     assert not again.added and again.exact and fake.paths("/hn/") == ["/hn/items/42871234"] * 2
+
+
+def test_a_hacker_news_search(fake: Platforms, tmp_path: Path) -> None:
+    report = _room(fake, tmp_path).ingest(["hn:search:deepseek"])
+    ask = _by_author(report.added)["curious_dev"]
+    assert ask.text == (
+        "Ask HN: DeepSeek training cost, reproduced?\n\n"
+        "Has anyone reproduced the DeepSeek training cost claims?\nAsking for a budget."
+    )
+    assert (ask.url, ask.score) == ("https://news.ycombinator.com/item?id=42880001", 12)
+    (rejected,) = report.rejected
+    assert rejected.where == "hn:search:deepseek:3" and "objectID" in rejected.reason
+    assert fake.paths("/hn/") == ["/hn/search_by_date?query=deepseek&tags=story&hitsPerPage=25"]
 
 
 def test_bluesky_search_author_feed_and_a_thread(fake: Platforms, tmp_path: Path) -> None:
@@ -241,3 +255,22 @@ def test_social_fields_survive_the_record_store(fake: Platforms, tmp_path: Path)
     stored = _by_author(room.store.list_records())
     assert (stored["throwaway_7731"].kind, stored["throwaway_7731"].score) == ("social", -4)
     assert (stored["gpu_hoarder"].platform, stored["gpu_hoarder"].author) == ("reddit", "gpu_hoarder")
+
+
+def test_newsroom_ingest_reads_a_subreddit_set_up_by_environment(
+    fake: Platforms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from newsroom.cli import app
+
+    monkeypatch.setenv("NEWSROOM_FETCH_ALLOW", "127.0.0.1")
+    monkeypatch.setenv("NEWSROOM_WEB_REDDIT_URL", f"{fake.base}/reddit")
+    monkeypatch.setenv("NEWSROOM_WEB_POSTS", "2")
+    result = CliRunner().invoke(app, ["ingest", "reddit:r/LocalLLaMA", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [a["title"] for a in json.loads(result.stdout)["added"]] == [
+        "DeepSeek V3 distill: 38 tok/s on 2x3090",
+        "Reuters: Tencent and Alibaba in talks to invest in DeepSeek",
+    ]
+    assert fake.paths("/reddit/") == ["/reddit/r/LocalLLaMA/new.json?limit=2&raw_json=1"]
