@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from newsroom.settings import WebSettings
 
 log = logging.getLogger("newsroom.fetch")
+T = TypeVar("T")
 ROBOTS_AGENT = "newsroom"
 ROBOTS_TTL_S = 3600.0
 KEEP_DAYS = 30  # a remembered page unused this long is forgotten
@@ -90,15 +92,25 @@ class Validators:
         )
         return db
 
-    def get(self, url: str) -> Remembered | None:
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db()
         try:
-            with self._db() as db:
-                row = db.execute(
-                    "SELECT final_url, etag, last_modified, content_type, body FROM pages WHERE url = ?",
-                    (url,),
-                ).fetchone()
-                if row:
-                    db.execute("UPDATE pages SET used_at = ? WHERE url = ?", (_now(), url))
+            with db:  # one transaction, committed or rolled back
+                return work(db)
+        finally:
+            db.close()
+
+    def get(self, url: str) -> Remembered | None:
+        def read(db: sqlite3.Connection) -> Any:
+            row = db.execute(
+                "SELECT final_url, etag, last_modified, content_type, body FROM pages WHERE url = ?", (url,)
+            ).fetchone()
+            if row:
+                db.execute("UPDATE pages SET used_at = ? WHERE url = ?", (_now(), url))
+            return row
+
+        try:
+            row = self._run(read)
         except sqlite3.Error as exc:  # a cache that cannot be read costs a full fetch, nothing else
             log.warning("could not read remembered page validators at %s: %s", self.path, exc)
             return None
@@ -108,13 +120,16 @@ class Validators:
         if not (page.etag or page.last_modified) or len(page.body) > MAX_KEPT_BYTES:
             return
         cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).isoformat()
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (url, page.url, page.etag, page.last_modified, page.content_type, page.body, _now()),
+            )
+            db.execute("DELETE FROM pages WHERE used_at < ?", (cutoff,))
+
         try:
-            with self._db() as db:
-                db.execute(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (url, page.url, page.etag, page.last_modified, page.content_type, page.body, _now()),
-                )
-                db.execute("DELETE FROM pages WHERE used_at < ?", (cutoff,))
+            self._run(write)
         except sqlite3.Error as exc:
             log.warning("could not remember page validators at %s: %s", self.path, exc)
 

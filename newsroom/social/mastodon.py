@@ -22,9 +22,8 @@ from newsroom.social.common import (
     score_of,
 )
 
-POST_URL = re.compile(
-    r"^https?://(?P<instance>[a-z0-9.-]+\.[a-z]{2,})/@(?P<user>[\w.-]+)/(?P<id>\d+)/?$", re.I
-)
+# Any host may be an instance: a link of this shape is tried as a Mastodon status, then read as a page
+POST_URL = re.compile(r"^https?://(?P<instance>[a-z0-9.-]+(?::\d+)?)/@(?P<user>[\w.-]+)/(?P<id>\d+)/?$", re.I)
 _TIMELINE = re.compile(
     r"^mastodon:(?P<what>tag|account):(?P<instance>[a-z0-9.-]+\.[a-z]{2,})/@?(?P<name>[\w.-]+)$", re.I
 )

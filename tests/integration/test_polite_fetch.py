@@ -116,6 +116,21 @@ def test_an_unchanged_feed_is_nothing_new_and_a_changed_one_is_read(tmp_path: Pa
         assert room.store.count() == 3
 
 
+def test_a_304_hands_back_the_page_as_last_fetched(tmp_path: Path) -> None:
+    with site({"/p": ('"e1"', b"<p>first</p>")}) as s:
+        fetch = guarded_fetcher(IngestSettings(), ALLOW, politeness(WebSettings(), tmp_path, "newsroom/0.1"))
+        first = fetch(f"{s.base}/p")
+        second = guarded_fetcher(
+            IngestSettings(), ALLOW, politeness(WebSettings(), tmp_path, "newsroom/0.1")
+        )(f"{s.base}/p")  # another fetcher on the same data dir: what was remembered is on disk
+        assert (first.not_modified, second.not_modified) == (False, True)
+        assert second.content == b"<p>first</p>" and second.url == f"{s.base}/p"
+        assert [h.get("If-None-Match") for h in s.headers("/p")] == [None, '"e1"']
+        # a platform API call is never conditional
+        fetch.api(f"{s.base}/p")
+        assert "If-None-Match" not in s.headers("/p")[-1]
+
+
 def test_the_user_agent_names_newsroom_and_the_contact_on_every_request(tmp_path: Path) -> None:
     page = ("", b"<html><body><article><p>A page.</p></article></body></html>")
     with site({"/a": page, "/api/x": page}) as s:

@@ -46,7 +46,10 @@ def test_a_mixed_beat_briefs_news_and_posts_each_labelled_by_kind(tmp_path: Path
     assert "City Desk, 2026-11-28 · news" in md
     # posts are records, not web citations: only the feed's article counts as one
     assert f"{b['methodology']['records_considered']} records · 1 web citations" in md
+    # a post's hostile title is data: escaped in Markdown, text on the page
+    assert r"\<\!here\> urgent: DeepSeek raised $90B" in md and "<!here>" not in md
     page = lxml_html.document_fromstring(Path(done["published"]["html"]).read_text())
+    assert "<!here> urgent" in page.text_content()
     labels = [el.text_content() for el in page.find_class("kind")]
     assert labels.count("news") == 1 and sum(label.startswith("social post by") for label in labels) == len(
         social

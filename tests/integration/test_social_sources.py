@@ -186,6 +186,19 @@ def test_mastodon_tag_account_and_a_status_with_its_replies(fake: Platforms, tmp
     ]
 
 
+def test_a_link_shaped_like_a_mastodon_post_on_a_site_without_its_api_is_read_as_a_page(
+    fake: Platforms, tmp_path: Path
+) -> None:
+    page = b"<html><head><title>Alice's notes</title></head><body><article><p>" + b"A long note. " * 40
+    fake.overrides["/@alice/123"] = (200, "text/html; charset=utf-8", page + b"</p></article></body></html>")
+    report = _room(fake, tmp_path).ingest([f"{fake.base}/@alice/123"])
+    (record,) = report.added
+    assert record.kind == "news" and record.text.startswith("A long note.")
+    instance = fake.base.removeprefix("http://")
+    # the instance's API was asked first and answered 404; then the link itself was read, as a page
+    assert fake.requests == [f"/masto/{instance}/api/v1/statuses/123", "/robots.txt", "/@alice/123"]
+
+
 @pytest.mark.parametrize(
     ("path", "answer", "says"),
     [
