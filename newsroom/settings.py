@@ -116,19 +116,23 @@ class WebSettings(BaseModel):
         "https://{instance}", description="A Mastodon instance's API root; {instance} is the instance named."
     )
     posts: int = Field(
-        25, description="At most this many posts are read from one listing, search or timeline."
+        25, ge=1, description="At most this many posts are read from one listing, search or timeline."
     )
-    replies: int = Field(5, description="A thread's top replies folded into its post's record as context.")
+    replies: int = Field(
+        5, ge=0, description="A thread's top replies folded into its post's record as context."
+    )
     contact: str = Field(
         "",
         description="How a site's operator reaches whoever runs this newsroom (URL or e-mail), in the User-Agent.",
     )
     rate_per_host: float = Field(
         1.0,
+        ge=0,
         description="Requests per second to one site (scheme, host, port), shared by a process' threads; 0: no limit.",
     )
     burst_per_host: int = Field(
         4,
+        ge=1,
         description="Requests to one site that may go at once before the rate applies (a feed and a few links).",
     )
     robots: bool = Field(

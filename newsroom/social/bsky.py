@@ -36,10 +36,10 @@ def api_url(target: str, web: WebSettings) -> str:
         return f"{xrpc}/app.bsky.feed.getPostThread?uri={part(uri)}&depth=1&parentHeight=0"
     rest = target.removeprefix("bsky:")
     if rest.startswith("search:") and rest[7:].strip():
-        return f"{xrpc}/app.bsky.feed.searchPosts?q={part(rest[7:].strip())}&sort=latest&limit={web.posts}"
+        return f"{xrpc}/app.bsky.feed.searchPosts?q={part(rest[7:].strip())}&sort=latest&limit={min(web.posts, 100)}"
     if rest.startswith("author:") and _HANDLE.match(rest[7:].strip().lstrip("@")):
         actor = rest[7:].strip().lstrip("@")
-        return f"{xrpc}/app.bsky.feed.getAuthorFeed?actor={part(actor)}&filter=posts_no_replies&limit={web.posts}"
+        return f"{xrpc}/app.bsky.feed.getAuthorFeed?actor={part(actor)}&filter=posts_no_replies&limit={min(web.posts, 100)}"
     raise SocialError(
         f"{target!r} is not a Bluesky source newsroom reads (use bsky:search:WORDS, "
         "bsky:author:HANDLE like alice.bsky.social, or the link of a post)"

@@ -45,7 +45,7 @@ def read(target: str, web: WebSettings, fetch: Fetch, defaults: dict[str, Any]) 
         )
     instance, base = m["instance"].lower(), _base(m["instance"], web)
     if m["what"].lower() == "tag":
-        url = f"{base}/timelines/tag/{part(m['name'])}?limit={web.posts}"
+        url = f"{base}/timelines/tag/{part(m['name'])}?limit={min(web.posts, 40)}"
     else:
         account = expect(
             get_json(fetch, f"{base}/accounts/lookup?acct={part(m['name'])}", "mastodon"),
@@ -53,7 +53,7 @@ def read(target: str, web: WebSettings, fetch: Fetch, defaults: dict[str, Any]) 
             "an account",
             "mastodon",
         )
-        url = f"{base}/accounts/{part(str(account['id']))}/statuses?limit={web.posts}&exclude_replies=true"
+        url = f"{base}/accounts/{part(str(account['id']))}/statuses?limit={min(web.posts, 40)}&exclude_replies=true"
     statuses = expect(get_json(fetch, url, "mastodon"), list, "a timeline", "mastodon")
     if not statuses:
         yield Item(target, error=f"{instance} has no public posts there (an empty timeline)")

@@ -34,12 +34,14 @@ def api_url(target: str, web: WebSettings) -> str:
     """The JSON endpoint a `reddit:` target or a post's URL stands for; SocialError for neither."""
     base = web.reddit_url.rstrip("/")
     if m := POST_URL.match(target):
-        return f"{base}/r/{m['sub']}/comments/{m['id']}.json?sort=top&limit={web.replies * 2}&raw_json=1"
+        return f"{base}/r/{m['sub']}/comments/{m['id']}.json?sort=top&limit={min(web.replies * 2 + 2, 100)}&raw_json=1"
     rest = target.removeprefix("reddit:")
     if rest.startswith("search:") and rest[7:].strip():
-        return f"{base}/search.json?q={part(rest[7:].strip())}&sort=new&limit={web.posts}&raw_json=1"
+        return (
+            f"{base}/search.json?q={part(rest[7:].strip())}&sort=new&limit={min(web.posts, 100)}&raw_json=1"
+        )
     if m := _SUBREDDIT.match(rest):
-        return f"{base}/r/{m['sub']}/new.json?limit={web.posts}&raw_json=1"
+        return f"{base}/r/{m['sub']}/new.json?limit={min(web.posts, 100)}&raw_json=1"
     raise SocialError(
         f"{target!r} is not a Reddit source newsroom reads (use reddit:r/NAME, reddit:search:WORDS "
         "or the link of a post)"

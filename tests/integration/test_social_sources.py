@@ -75,7 +75,7 @@ def test_a_reddit_post_link_folds_its_top_comments_into_one_record(fake: Platfor
         "- Reply by quant_nerd (58 points): Same setup here, I only get 31 tok/s. Are you on the latest llama.cpp?",
     ]
     assert fake.paths("/reddit/") == [
-        "/reddit/r/LocalLLaMA/comments/1h9abcd.json?sort=top&limit=4&raw_json=1"
+        "/reddit/r/LocalLLaMA/comments/1h9abcd.json?sort=top&limit=6&raw_json=1"
     ]
 
 

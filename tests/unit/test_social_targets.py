@@ -27,7 +27,7 @@ WEB = WebSettings(posts=10, replies=3)
         ),
         (
             "https://old.reddit.com/r/LocalLLaMA/comments/1h9abcd/some_slug/?utm_source=share",
-            "https://www.reddit.com/r/LocalLLaMA/comments/1h9abcd.json?sort=top&limit=6&raw_json=1",
+            "https://www.reddit.com/r/LocalLLaMA/comments/1h9abcd.json?sort=top&limit=8&raw_json=1",
         ),
     ],
 )
@@ -203,3 +203,11 @@ def test_a_beat_keeps_its_social_sources_as_written(tmp_path: Path) -> None:
     beat = loaded.beats["ai"]
     assert beat.sources[:2] == ("reddit:r/LocalLLaMA", "bsky:search:deepseek")
     assert beat.sources[2] == str(tmp_path / "feeds/ai.xml")
+
+
+def test_page_sizes_stay_within_what_each_platform_accepts() -> None:
+    many = WebSettings(posts=500)
+    assert bsky.api_url("bsky:search:x", many).endswith("&limit=100")  # more is a 400 from the AppView
+    assert reddit.api_url("reddit:r/LocalLLaMA", many).endswith("limit=100&raw_json=1")
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        WebSettings(posts=0)
