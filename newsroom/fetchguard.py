@@ -142,7 +142,7 @@ class GuardedFetcher:
                         else f"{url} could not be fetched (it answered {resp.status_code})"
                     )
                 ctype = resp.headers.get("content-type", "")
-                if page and self.polite and self.polite.validators:
+                if page and self.polite and self.polite.validators and resp.status_code == 200:
                     self.polite.validators.put(
                         current,
                         Remembered(

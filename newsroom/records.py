@@ -16,6 +16,10 @@ _TRACKING_PARAMS = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|
 _WS = re.compile(r"\s+")
 
 
+class RecordError(ValueError):
+    """A record that cannot be accepted; the message is written for a person."""
+
+
 # What kind of source a record is; "" is a record stored before kinds existed.
 KINDS = ("news", "social", "document", "press release")
 
@@ -30,10 +34,6 @@ def record_kind(value: Any) -> str:
             f"kind {str(value)!r} is not one newsroom knows (use {', '.join(KINDS[:-1])} or {KINDS[-1]})"
         )
     return text
-
-
-class RecordError(ValueError):
-    """A record that cannot be accepted; the message is written for a person."""
 
 
 def normalize_text(text: str) -> str:

@@ -18,7 +18,7 @@ from newsroom.fetchguard import FetchPolicy, Refused, guarded_fetcher
 from newsroom.politeness import politeness
 from newsroom.service import Newsroom
 from newsroom.settings import IngestSettings, Settings, WebSettings
-from tests.fakes.http import serve_handler
+from tests.fakes.http import answer, serve_handler
 from tests.fakes.social import platforms
 from tests.fakes.store import FakeStore
 from tests.integration.test_ingest_http import FEED
@@ -129,6 +129,21 @@ def test_a_304_hands_back_the_page_as_last_fetched(tmp_path: Path) -> None:
         # a platform API call is never conditional
         fetch.api(f"{s.base}/p")
         assert "If-None-Match" not in s.headers("/p")[-1]
+
+
+def test_a_304_to_a_question_never_asked_is_not_remembered(tmp_path: Path) -> None:
+    seen: list[str | None] = []
+
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        seen.append(req.headers.get("If-None-Match"))
+        answer(304, b"", ETag='"x"')(req)
+
+    polite = politeness(WebSettings(robots=False), tmp_path, "newsroom/0.1")
+    with serve_handler(handle) as (base, _):
+        fetch = guarded_fetcher(IngestSettings(), ALLOW, polite)
+        first, second = fetch(f"{base}/p"), fetch(f"{base}/p")
+    assert (first.content, first.not_modified, second.not_modified) == (b"", False, False)
+    assert seen == [None, None]  # an empty answer is never taken as the page to fall back on
 
 
 def test_the_user_agent_names_newsroom_and_the_contact_on_every_request(tmp_path: Path) -> None:
