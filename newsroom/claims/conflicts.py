@@ -133,7 +133,7 @@ def find_conflicts(
         ]
         settle_as_update(conflict, statements, sources)
         conflicts.append(conflict)
-    return _merge_same_sides(conflicts)
+    return _merge_same_sides(conflicts, exclude)
 
 
 def _explained(clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]) -> bool:
@@ -226,14 +226,45 @@ def _resolve_by_correction(
             return
 
 
-def _merge_same_sides(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Two groups that disagree along the same sources are one disagreement, reported once."""
-    seen: dict[tuple[str, tuple[tuple[int, ...], ...]], dict[str, Any]] = {}
+def _merge_same_sides(conflicts: list[dict[str, Any]], exclude: frozenset[str]) -> list[dict[str, Any]]:
+    """Two groups that set the same values against each other (or disagree along the same sources) are one
+    disagreement, reported once: the model's "investors in DeepSeek" and code's "who is investing" with
+    the same two lists, or a figure reported open by one group and settled by a correction in another."""
+    out: list[dict[str, Any]] = []
     for c in conflicts:
-        key = (c["kind"], tuple(sorted(tuple(v["citations"]) for v in c["values"])))
-        if key not in seen:
-            seen[key] = c
-    return list(seen.values())
+        twin = next((o for o in out if _same_disagreement(o, c, exclude)), None)
+        if twin is None:
+            out.append(c)
+            continue
+        twin["members"] = twin["members"] + c["members"]
+        for side in c["values"]:
+            match = next((t for t in twin["values"] if _same_side(twin["kind"], t, side, exclude)), None)
+            if match is not None:
+                match["citations"] = sorted(set(match["citations"]) | set(side["citations"]))
+        if c.get("resolution") and not twin.get("resolution"):
+            for key in ("resolution", "resolved_value", "corrected_by", "status"):
+                if key in c:
+                    twin[key] = c[key]
+    return out
+
+
+def _same_side(kind: str, a: dict[str, Any], b: dict[str, Any], exclude: frozenset[str]) -> bool:
+    ta, tb = typed_value(str(a["value"]), exclude), typed_value(str(b["value"]), exclude)
+    return bool(ta and tb and ta[0] == tb[0] == kind and not values_differ(kind, ta[1], tb[1]))
+
+
+def _same_disagreement(a: dict[str, Any], b: dict[str, Any], exclude: frozenset[str]) -> bool:
+    if a["kind"] != b["kind"]:
+        return False
+    if sorted(tuple(v["citations"]) for v in a["values"]) == sorted(
+        tuple(v["citations"]) for v in b["values"]
+    ):
+        return True
+    if len(a["values"]) != len(b["values"]):
+        return False
+    return all(any(_same_side(a["kind"], x, y, exclude) for y in b["values"]) for x in a["values"]) and all(
+        any(_same_side(a["kind"], x, y, exclude) for x in a["values"]) for y in b["values"]
+    )
 
 
 def subject_words(subject: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:

@@ -57,11 +57,16 @@ def _marks(cites: list[int]) -> str:
 
 def disagreement_sentence(conflict: dict[str, Any], outlets: dict[int, str]) -> str:
     """'Reports differ on the takeover premium: Market Watchtower gives 22% [1]; Financial Ledger, 28% [2].'"""
-    verb = "names" if conflict.get("kind") == "parties" else "gives"
     sides = []
     for i, v in enumerate(conflict.get("values", [])):
         cites = [int(n) for n in v.get("citations", [])]
         who = _names(cites, outlets)
+        several = " and " in who or "," in who
+        verb = (
+            ("name" if several else "names")
+            if conflict.get("kind") == "parties"
+            else ("give" if several else "gives")
+        )
         sides.append(
             f"{who} {verb} {v['value']} {_marks(cites)}" if i == 0 else f"{who}, {v['value']} {_marks(cites)}"
         )

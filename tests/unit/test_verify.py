@@ -354,3 +354,23 @@ def test_figures_one_record_gives_side_by_side_never_end_up_in_one_disagreement(
     for c in conflicts:
         assert {v["value"] for v in c["values"]} != {"240", "310", "255"}
         assert not {"240", "310"} <= {v["value"] for v in c["values"]}
+
+
+def test_the_same_two_lists_found_by_two_groups_are_one_disagreement() -> None:
+    facts = [
+        Fact(1, "backers of the mill", "Orwell Foods and Plaice Capital", ""),
+        Fact(2, "backers of the mill", "Orwell Foods and Teague Partners", ""),
+        Fact(3, "who is investing", "Orwell Foods Group and Plaice Capital", "", "code"),
+        Fact(4, "who is investing", "Orwell and Teague Partners", "", "code"),
+    ]
+    # the model's facts pair with each other, code's with each other, never across
+    model = {0, 1}
+    conflicts = find_conflicts(facts, lambda i, j: (i in model) == (j in model), {})
+    (c,) = conflicts
+    sides = sorted(tuple(v["citations"]) for v in c["values"])
+    assert sides == [(1, 3), (2, 4)]
+    # told once, in the plural where several outlets give one side
+    from newsroom.claims.finishing import disagreement_sentence
+
+    line = disagreement_sentence(c, {1: "Mill Gazette", 2: "Farm Wire", 3: "Daily Ledger", 4: "Post"})
+    assert "Mill Gazette and Daily Ledger name" in line
