@@ -104,7 +104,11 @@ def _code_facts(
 def _named_together(conflict: dict[str, Any], sources: list[dict[str, Any]]) -> bool:
     """Whether one record names every side's party: then they hold the role together, or it is no role."""
     names = [str(v["value"]) for v in conflict["values"]]
-    return any(all(name in str(s.get("text", "")) for name in names) for s in sources)
+    return any(
+        all(name in text for name in names)
+        for s in sources
+        if not is_correction(text := str(s.get("text", "")))  # a correction names the wrong party too
+    )
 
 
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:

@@ -69,6 +69,15 @@ def _roles_of(ent: Any) -> list[str]:
     titles = [t for t in root.lefts if t.i not in inside and t.dep_ in _ROLE_DEPS and t.pos_ == "NOUN"]
     if titles:
         keys.append(_noun_key(titles[-1]))
+    # a party named in apposition stands where its noun stands: "an inquiry led by its chief engineer, X"
+    for at in (root, root.head) if root.dep_ == "appos" else (root,):
+        keys += _verb_roles(at, inside)
+    return keys
+
+
+def _verb_roles(root: Any, inside: set[int]) -> list[str]:
+    """Roles a party gets from where it stands to a verb or a noun (see the module's docstring)."""
+    keys: list[str] = []
     verb = root.head
     # "X will serve as general contractor", "X has been named general contractor", "X is the lead author"
     if root.dep_ in ("nsubj", "nsubjpass") and verb.pos_ in ("VERB", "AUX"):
@@ -78,26 +87,44 @@ def _roles_of(ent: Any) -> list[str]:
             if child.dep_ == "prep" and child.lower_ == "as":
                 keys += [_noun_key(c) for c in child.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
         # "X will build the hulls"
-        keys += [_thing_key(c, verb) for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
-    # "the county named X its auditor"
+        keys += [
+            k for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN" for k in _thing_keys(c, verb)
+        ]
     if root.dep_ in ("dobj", "oprd") and verb.pos_ == "VERB":
+        # "the county named X its auditor"
         keys += [
             _noun_key(c)
             for c in verb.children
             if c.dep_ in ("oprd", "attr") and c.pos_ == "NOUN" and c.i != root.i
         ]
-    # "Hulls will be built by X"
-    if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
-        acted = root.head.head
-        keys += [
-            _thing_key(c, acted)
-            for c in acted.children
-            if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")
-        ]
+        # "Varrick hired X to run the cleanup"
+        for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
+            keys += [
+                k
+                for c in xcomp.children
+                if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                for k in _thing_keys(c, verb)
+            ]
+    if root.dep_ == "pobj" and root.head.dep_ in ("agent", "prep"):
+        prep, governor = root.head, root.head.head
+        if prep.lower_ == "by":
+            # "Hulls will be built by X"; "an inquiry led by X", "Senate Bill 308, sponsored by X"
+            things = [c for c in governor.children if c.dep_ == "nsubjpass" and c.pos_ in ("NOUN", "PROPN")]
+            if not things and governor.dep_ == "acl" and governor.head.pos_ in ("NOUN", "PROPN"):
+                things = [governor.head]
+            keys += [k for t in things for k in _thing_keys(t, governor)]
+        elif prep.lower_ in ("with", "to", "from", "for") and governor.pos_ == "NOUN":
+            # "a design-build deal with X", "cleanup crews from X"
+            keys += _thing_keys(governor, governor)
     # "X, which will fabricate the hulls"
     for child in root.children:
         if child.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.tag_ == "WDT" for c in child.children):
-            keys += [_thing_key(c, child) for c in child.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+            keys += [
+                k
+                for c in child.children
+                if c.dep_ == "dobj" and c.pos_ == "NOUN"
+                for k in _thing_keys(c, child)
+            ]
     return keys
 
 
@@ -111,11 +138,17 @@ def _noun_key(noun: Any) -> str:
     return "" if lemma in KIND_NOUNS or shared else f"noun:{lemma}"
 
 
-def _thing_key(thing: Any, verb: Any) -> str:
-    """What a party does something to, unless the verb only speaks of it ("confirmed the sale")."""
-    lemma = str(thing.lemma_).lower()
-    if thing.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss") and len(lemma) > 3:
-        lemma = lemma[:-1]  # a capitalised "Hulls" opening a sentence keeps its plural as its lemma
-    if lemma in KIND_NOUNS or str(verb.lemma_).lower() in SPEECH_VERBS:
-        return ""
-    return f"of:{lemma}"
+def _thing_keys(thing: Any, verb: Any) -> list[str]:
+    """What a party does something to, by its noun and the nouns compounded with it ("transition team":
+    team, transition), unless the verb only speaks of it ("confirmed the sale")."""
+    if str(verb.lemma_).lower() in SPEECH_VERBS:
+        return []
+    words = [c for c in thing.lefts if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")] + [thing]
+    keys = []
+    for word in words:
+        lemma = str(word.lemma_).lower()
+        if word.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss") and len(lemma) > 3:
+            lemma = lemma[:-1]  # a capitalised "Hulls" opening a sentence keeps its plural as its lemma
+        if lemma not in KIND_NOUNS and lemma.isalpha():
+            keys.append(f"of:{lemma}")
+    return keys

@@ -20,6 +20,10 @@ def _roles(sentence: str) -> set[tuple[str, str]]:
         ("The audit was led by chief examiner Priya Raman.", "parse:noun:examiner", "Priya Raman"),
         ("The turbines will be supplied by Nordvik Energy.", "parse:of:turbine", "Nordvik Energy"),
         ("Lowell Dredging, which will deepen the channel, starts in May.", "parse:of:channel", "Lowell Dredging"),
+        ("The town opened a review led by its fire marshal, Hana Ostrowski.", "parse:of:review", "Hana Ostrowski"),
+        ("The city retained Corbel Partners to manage the rebuild.", "parse:of:rebuild", "Corbel Partners"),
+        ("The council signed a paving contract with Dunmore Asphalt.", "parse:of:contract", "Dunmore Asphalt"),
+        ("The rescue effort will be coordinated by Tova Lindahl.", "parse:of:effort", "Tova Lindahl"),
     ],
 )  # fmt: skip
 def test_a_role_is_read_however_it_is_worded(sentence: str, role: str, name: str) -> None:
