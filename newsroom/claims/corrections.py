@@ -38,15 +38,20 @@ def retracted_values(text: str) -> list[str]:
     return [m.group("v").strip() for m in _RETRACTED.finditer(text)]
 
 
+_CLAUSES = re.compile(r";\s+|\s+[—–]\s+")
+
+
 def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
     """A correction's values as (sentence number, mention, withdrawn?): withdrawn are those after 'not', and
-    those in a sentence about the error ("An earlier version gave the score as 3-2.")."""
+    those in a clause about the error ("An earlier version gave the score as 3-2."); a clause after a
+    semicolon or a dash states anew ("…incorrectly described the vote; it was 4-3")."""
     out = []
     for i, sentence in enumerate(SENTENCES.split(text)):
-        error = bool(ERROR_CUE.search(sentence))
-        for m in extract_mentions(sentence):
-            if m.kind != "year":
-                out.append((i, m, error or bool(re.search(rf"{NEGATION}\s*$", sentence[: m.start]))))
+        for clause in _CLAUSES.split(sentence):
+            error = bool(ERROR_CUE.search(clause))
+            for m in extract_mentions(clause):
+                if m.kind != "year":
+                    out.append((i, m, error or bool(re.search(rf"{NEGATION}\s*$", clause[: m.start]))))
     return out
 
 

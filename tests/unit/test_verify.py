@@ -374,3 +374,13 @@ def test_the_same_two_lists_found_by_two_groups_are_one_disagreement() -> None:
 
     line = disagreement_sentence(c, {1: "Mill Gazette", 2: "Farm Wire", 3: "Daily Ledger", 4: "Post"})
     assert "Mill Gazette and Daily Ledger name" in line
+
+
+def test_a_clause_after_a_semicolon_in_a_correction_states_the_right_figure() -> None:
+    from newsroom.claims.corrections import correction_readings
+
+    text = "The story also incorrectly described the council vote; it was 6-1. The Post regrets the error."
+    (reading,) = correction_readings(text)
+    assert reading[1].text == "6-1" and reading[2] is False  # stated, not withdrawn
+    (wrong,) = correction_readings("An earlier version incorrectly gave the vote as 5-2.")
+    assert wrong[2] is True
