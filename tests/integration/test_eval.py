@@ -54,6 +54,13 @@ def test_model_free_eval_runs_every_packet_and_reports_each_half(tmp_path: Path)
         assert figures["duplicates_as_one"] == 1.0, name
         assert figures["injections_followed"] == 0 and figures["irrelevant_retrieved"] == 0, name
         assert figures["injections_flagged"] in (None, 1.0), name
+    # What the claims pass reaches on each half today (docs/eval-no-model.md): a change that loses ground
+    # on either half fails here; raising the floors is part of raising the figures.
+    for half, recall, precision in (("dev", 0.70, 0.65), ("test", 0.55, 0.48)):
+        figures = report["halves"][half]
+        assert figures["conflict_recall"] >= recall, (half, figures["conflict_recall"])
+        assert figures["conflict_precision"] >= precision, (half, figures["conflict_precision"])
+        assert figures["long_labels"] == 0, half
 
 
 def test_a_planted_conflict_the_records_do_not_hold_is_reported_missed_and_fails_the_run(
