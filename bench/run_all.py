@@ -5,7 +5,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHES = ["bench.bench_store", "bench.bench_graph", "bench.bench_slack"]
+BENCHES = ["bench.bench_store", "bench.bench_graph", "bench.bench_slack", "bench.bench_claims"]
 
 if __name__ == "__main__":
     for name in BENCHES:
