@@ -56,7 +56,7 @@ def _run(sources: list[dict[str, Any]], topic: str, deps: Deps) -> dict[str, Any
 
 def main() -> None:
     reps = 3 if QUICK else 9
-    deps = Deps(model=NoModel(), store=_NoStore(), embed=embed)  # type: ignore[arg-type]
+    deps = Deps(model=NoModel(), store=_NoStore(), embed=embed)
     stories = [("demo corpus", _sources(DEMO), "the DeepSeek funding round")]
     largest = max(PACKETS.glob("*/records.jsonl"), key=lambda p: len(p.read_text().splitlines()))
     topic = json.loads((largest.parent / "expected.json").read_text())["topics"][0]["topic"]
