@@ -28,6 +28,8 @@ class _TokenNotice(logging.Filter):
 
 
 logging.getLogger("slack_bolt.App").addFilter(_TokenNotice())
+SLACK_TASK_PREFIX = "slack."
+"""A Slack job `explain` is the queue's task `slack.explain`."""
 
 
 class SlackConfigError(Exception):
@@ -36,11 +38,16 @@ class SlackConfigError(Exception):
 
 def build_context(settings: Settings, model_override: ModelPort | None = None) -> SlackContext:
     """The Newsroom the bot serves, built with the publish channel as a publication target, and the one bot
-    client that target and the features share."""
+    client that target and the features share. With a database, jobs are handed to the queue."""
     client = web_client(settings)
     publishers = {"slack": slack_publisher(client, settings.slack.publish_channel)}
     room = Newsroom(settings, model_override=model_override, publishers=publishers)
-    return SlackContext(room, settings, client)
+    deferrer = None
+    if settings.database:
+        from newsroom.queue.app import Deferrer
+
+        deferrer = Deferrer(settings.database, prefix=SLACK_TASK_PREFIX)
+    return SlackContext(room, settings, client, deferrer=deferrer)
 
 
 def build_app(ctx: SlackContext, socket_mode: bool = False) -> App:

@@ -1,4 +1,5 @@
-"""`/newsroom explain | status | help`: acknowledged at once, the explainer written on the story workers."""
+"""`/newsroom explain | status | help`: acknowledged at once, the explainer written by the `explain` job (a
+worker process with a database, this process's threads without one)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from newsroom.service import Progress
 from newsroom.slack.blocks import MAX_TEXT, help_text
 from newsroom.slack.context import SlackContext, parse, story_id_for, subcommand, thread_of
 from newsroom.slack.mrkdwn import cut, escape
-from newsroom.slack.replies import failure_line, post_draft, progress_line
+from newsroom.slack.replies import failure_line, post_draft_once, progress_line
+
+
+def jobs(ctx: SlackContext) -> None:
+    ctx.add_jobs({"explain": explain})
 
 
 def register(app: App, ctx: SlackContext) -> None:
+    jobs(ctx)
+
     def on_explain(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        # Acknowledge first (Slack gives up after 3 s); long work goes to the story workers.
+        # Acknowledge first (Slack gives up after 3 s); long work goes to a job.
         _, rest = parse(body.get("text", ""))
         if not rest:
             ack(text="Say what the explainer is about: `/newsroom explain the transit budget`.")
@@ -27,7 +35,16 @@ def register(app: App, ctx: SlackContext) -> None:
                 channel=channel,
                 text=cut(f"Explainer on “{escape(rest)}”, requested by <@{user}>", MAX_TEXT),
             )
-            ctx.background(explain, ctx, client, channel, str(parent["ts"]), rest, user)
+            story_id = story_id_for(channel, str(parent["ts"]))
+            ctx.enqueue(
+                "explain",
+                lock=story_id,
+                queueing_lock=f"explain:{story_id}",
+                channel=channel,
+                thread_ts=str(parent["ts"]),
+                topic=rest,
+                user=user,
+            )
 
     def on_status(ack: Ack, body: dict[str, Any]) -> None:
         _, rest = parse(body.get("text", ""))
@@ -46,26 +63,32 @@ def register_help(app: App) -> None:
     app.command("/newsroom")(on_help)
 
 
-def explain(
-    ctx: SlackContext, client: WebClient, channel: str, thread_ts: str, topic: str, user: str
-) -> None:
+def explain(ctx: SlackContext, channel: str, thread_ts: str, topic: str, user: str) -> None:
+    """The `explain` job: the story of the thread, to its draft. Run again (its worker died), it continues the
+    story from its last checkpoint, and a draft already posted is not posted twice."""
     story_id = story_id_for(channel, thread_ts)
+    client = ctx.client
 
     def say(text: str) -> None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
 
-    say("Researching the source store …")
+    def progress(p: Progress) -> None:
+        say(progress_line(p))
+        ctx.step()
+
     try:
-        explainer = ctx.room.explain(
-            topic,
-            requested_by=f"slack:{user}",
-            story_id=story_id,
-            on_progress=lambda p: say(progress_line(p)),
-        )
+        if ctx.room.registry.exists(story_id):
+            say("Picking the story up again from its last saved step …")
+            explainer = ctx.room.continue_story(story_id)
+        else:
+            say("Researching the source store …")
+            explainer = ctx.room.explain(
+                topic, requested_by=f"slack:{user}", story_id=story_id, on_progress=progress
+            )
     except Exception as exc:
         say(failure_line(f"The explainer on “{topic}”", exc))
         return
-    post_draft(client, channel, thread_ts, explainer)
+    post_draft_once(ctx.room.registry, client, channel, thread_ts, explainer)
 
 
 def status_text(ctx: SlackContext, story: str | None, channel: str) -> str:

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 
 log = logging.getLogger("newsroom.slack")
+
+Job = Callable[..., None]
+"""A named piece of Slack work: `job(ctx, **arguments)`, every argument JSON (str, int, …), so a queue can
+carry it to another process."""
+
+_stopping: ContextVar[Callable[[], bool] | None] = ContextVar("newsroom_job_stopping", default=None)
+
+
+class Released(BaseException):
+    """The worker is shutting down: the job stops between two steps (the story's progress is checkpointed)
+    and goes back to the queue. A BaseException, so no `except Exception` on the way marks the story failed."""
+
+
+class Deferrer(Protocol):
+    """Hands a named job to the queue (another process runs it); False when an identical job already waits."""
+
+    def __call__(
+        self, name: str, arguments: dict[str, Any], *, lock: str | None, queueing_lock: str | None
+    ) -> bool: ...
 
 
 @dataclass
@@ -23,22 +45,57 @@ class SlackContext:
     room: Newsroom
     settings: Settings
     client: WebClient
-    """The bot's own client (built once, by `client.web_client`), for work no Slack request carries a client
-    for: scheduled briefings, resumed stories told in their thread. Listeners use the client Bolt hands them."""
-    # Stories run here, not in Bolt's listener pool: Bolt runs every ack on that pool too, and long work
-    # there left new commands unacknowledged after 3 s (5 stories at once was enough; bench_slack.py).
+    """The bot's own client (built once, by `client.web_client`): every job uses it (one workspace, one token),
+    so work can run in a process that never saw the request. Listeners use the client Bolt hands them."""
+    deferrer: Deferrer | None = None
+    """With a database the queue's: jobs run on workers (`newsroom worker`). None: on `workers` below."""
+    jobs: dict[str, Job] = field(default_factory=dict)
+    """Every feature's jobs by name, added by its `register`."""
+    # Without a queue, stories run here, not in Bolt's listener pool: Bolt runs every ack on that pool too,
+    # and long work there left new commands unacknowledged after 3 s (5 stories at once; bench_slack.py).
     workers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-story")
     )
 
-    def background(self, fn: Callable[..., None], *args: Any) -> None:
-        def run() -> None:
-            try:
-                fn(*args)
-            except Exception:  # the work reports its own failures to Slack; this is the last net
-                log.exception("background work failed")
+    def add_jobs(self, jobs: Mapping[str, Job]) -> None:
+        for name, fn in jobs.items():
+            if self.jobs.get(name, fn) is not fn:
+                raise ValueError(f"two features registered a job named {name!r}")
+            self.jobs[name] = fn
 
-        self.workers.submit(run)
+    def enqueue(
+        self, name: str, *, lock: str | None = None, queueing_lock: str | None = None, **arguments: Any
+    ) -> bool:
+        """Run the job `name` later: on a worker when there is a queue, else on this process's threads. `lock`
+        keeps jobs sharing it from running at once (a story's id); `queueing_lock` lets one such job wait.
+        False when an identical job is already waiting."""
+        if name not in self.jobs:
+            raise KeyError(f"no Slack job is named {name!r}")
+        if self.deferrer is not None:
+            return self.deferrer(name, arguments, lock=lock, queueing_lock=queueing_lock)
+        self.workers.submit(self._guarded, name, arguments)
+        return True
+
+    def _guarded(self, name: str, arguments: dict[str, Any]) -> None:
+        try:
+            self.run_job(name, arguments)
+        except Exception:  # the work reports its own failures to Slack; this is the last net
+            log.exception("job %s failed", name)
+
+    def run_job(
+        self, name: str, arguments: dict[str, Any], stopping: Callable[[], bool] | None = None
+    ) -> None:
+        """Run a job here and now (the thread pool, or a worker's task); `stopping` says when the worker wants
+        it released, checked between the story's steps (`step`)."""
+        with _watching(stopping):
+            self.jobs[name](self, **arguments)
+
+    @staticmethod
+    def step() -> None:
+        """Called between a story's steps: raises Released when the worker running this job is shutting down."""
+        stopping = _stopping.get()
+        if stopping is not None and stopping():
+            raise Released
 
     def may_decide(self, client: WebClient, user: str) -> bool:
         slack = self.settings.slack
@@ -87,3 +144,23 @@ def subcommand(name: str) -> Callable[..., bool]:
 
     matches.__name__ = f"subcommand_{name}"
     return matches
+
+
+@contextmanager
+def _watching(stopping: Callable[[], bool] | None) -> Iterator[None]:
+    token = _stopping.set(stopping)
+    try:
+        yield
+    finally:
+        _stopping.reset(token)
+
+
+def respond(response_url: str, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    """Answer whoever typed a command, privately, through the request's response_url (valid 30 minutes, any
+    process may use it); the bot client is not needed."""
+    if not response_url:
+        log.warning("no response_url to answer on: %s", text)
+        return
+    reply = WebhookClient(response_url, timeout=30).send(text=text, blocks=blocks, response_type="ephemeral")
+    if reply.status_code != 200:
+        log.warning("answering on the response_url failed (%s): %s", reply.status_code, reply.body)

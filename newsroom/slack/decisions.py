@@ -22,7 +22,7 @@ from newsroom.slack.blocks import (
 )
 from newsroom.slack.context import SlackContext, thread_of
 from newsroom.slack.mrkdwn import cut, escape
-from newsroom.slack.replies import failure_line, post_draft, progress_line
+from newsroom.slack.replies import failure_line, post_draft_once, progress_line
 
 log = logging.getLogger("newsroom.slack")
 NOT_AN_EDITOR = (
@@ -47,10 +47,10 @@ def _where(body: dict[str, Any]) -> tuple[str, str, str]:
     return body["user"]["id"], channel, ts
 
 
-def _value(action: dict[str, Any]) -> tuple[str, int] | None:
+def _value(value: str | None) -> tuple[str, int] | None:
     try:
-        value = json.loads(action.get("value") or "")
-        return str(value["story_id"]), int(value["version"])
+        parsed = json.loads(value or "")
+        return str(parsed["story_id"]), int(parsed["version"])
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -59,58 +59,45 @@ def _tell(client: WebClient, channel: str, user: str, text: str) -> None:
     client.chat_postEphemeral(channel=channel, user=user, text=text)
 
 
+def _editors_target(
+    ctx: SlackContext, client: WebClient, value: str | None, channel: str, user: str
+) -> tuple[str, int] | None:
+    """The draft a button is for, when an editor clicked it; anyone else is told why not (None)."""
+    target = _value(value)
+    if target is None:
+        _tell(client, channel, user, "That button does not belong to a newsroom draft; nothing was changed.")
+        return None
+    if not ctx.may_decide(client, user):
+        _tell(client, channel, user, NOT_AN_EDITOR)
+        return None
+    return target
+
+
+def jobs(ctx: SlackContext) -> None:
+    ctx.add_jobs({"decide": decide, "revise": revise})
+
+
 def register(app: App, ctx: SlackContext) -> None:
-    def editors_target(
-        client: WebClient, action: dict[str, Any], channel: str, user: str
-    ) -> tuple[str, int] | None:
-        """The draft a button is for, when an editor clicked it; anyone else is told why not (None)."""
-        target = _value(action)
-        if target is None:
-            _tell(
-                client, channel, user, "That button does not belong to a newsroom draft; nothing was changed."
-            )
-            return None
-        if not ctx.may_decide(client, user):
-            _tell(client, channel, user, NOT_AN_EDITOR)
-            return None
-        return target
+    jobs(ctx)
 
-    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel, message_ts = _where(body)
-        target = editors_target(client, action, channel, user)
-        if target is None:
-            return
-        story_id, version = target
-        decision = "approve" if action["action_id"] == APPROVE else "reject"
-        try:
-            ex = ctx.room.review(story_id, decision, who=user, draft_version=version)
-        except PublishPending as exc:
-            # The decision is final; the publication is retried with back-off, and by Retry.
-            line = f"Approved by <@{user}> at {when()}; {exc}"
-            blocks = retry_blocks(line, story_id, ctx.room.show(story_id).get("headline") or "")
-            client.chat_update(channel=channel, ts=message_ts, blocks=blocks, text=line)
-            return
-        except StoryError as exc:
-            _tell(client, channel, user, f"{escape(exc)} Nothing was changed.")
-            return
-        except Exception as exc:
-            _tell(client, channel, user, failure_line(f"The {decision}", exc))
-            return
-        verb = "Approved" if decision == "approve" else "Rejected"
-        line = f"{verb} by <@{user}> at {when()}"
-        published = ex.get("published") or {}
-        if decision == "approve" and published.get("slack_channel"):
-            line += f" — published in <#{published['slack_channel']}>"
-        client.chat_update(channel=channel, ts=message_ts, blocks=decided_blocks(ex, line), text=line)
-
-    def on_decision(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_decision(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        ctx.background(decide, body, action, client)
+        user, channel, message_ts = _where(body)
+        target = _value(action.get("value"))
+        ctx.enqueue(
+            "decide",
+            lock=target[0] if target else None,  # one story's jobs never run at once
+            action_id=action["action_id"],
+            value=action.get("value") or "",
+            user=user,
+            channel=channel,
+            message_ts=message_ts,
+        )
 
     def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()  # then open the modal at once: its trigger expires 3 s after the click
         user, channel, message_ts = _where(body)
-        target = editors_target(client, action, channel, user)
+        target = _editors_target(ctx, client, action.get("value"), channel, user)
         if target is None:
             return
         story_id, version = target
@@ -132,62 +119,105 @@ def register(app: App, ctx: SlackContext) -> None:
             trigger_id=body["trigger_id"], view=revise_modal(story_id, version, channel, message_ts)
         )
 
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        if not _note(view):
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        note = _note(view)
+        if not note:
             ack(response_action="errors", errors={"note": "Say what the writer should change."})
             return
         ack()
-        ctx.background(revise, body, view, client)
-
-    def revise(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
-        user, channel = body["user"]["id"], meta.get("channel", "")
-        story_id, version, old_ts = (
-            meta.get("story_id", ""),
-            int(meta.get("version", 0)),
-            meta.get("message_ts"),
+        story_id = str(meta.get("story_id", ""))
+        ctx.enqueue(
+            "revise",
+            lock=story_id or None,
+            story_id=story_id,
+            version=int(meta.get("version", 0)),
+            user=body["user"]["id"],
+            channel=str(meta.get("channel", "")),
+            message_ts=meta.get("message_ts"),
+            note=note,
         )
-        if not ctx.may_decide(client, user):
-            _tell(client, channel, user, NOT_AN_EDITOR)
-            return
-        thread = thread_of(story_id)
-        thread_ts = thread[1] if thread else old_ts
-        note = _note(view)
-
-        def say(text: str) -> None:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
-
-        try:
-            before = ctx.room.show(story_id)
-            ex = ctx.room.review(
-                story_id,
-                "revise",
-                who=user,
-                note=note,
-                draft_version=version,
-                on_progress=lambda p: say(progress_line(p)),
-                # Said once the request is the one that counts: six submits, one notice.
-                on_claimed=lambda: say(
-                    cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000)
-                ),
-            )
-        except StaleDraft as exc:
-            _tell(client, channel, user, f"{escape(exc)} Your note was not sent.")
-            return
-        except Exception as exc:
-            say(failure_line("The rewrite", exc))
-            return
-        if old_ts:
-            line = (
-                f"Superseded by draft {ex.get('draft_version')}: changes requested by <@{user}> at {when()}"
-            )
-            client.chat_update(channel=channel, ts=old_ts, blocks=decided_blocks(before, line), text=line)
-        post_draft(client, channel, thread_ts, ex)
 
     app.action(APPROVE)(on_decision)
     app.action(REJECT)(on_decision)
     app.action(REVISE)(open_modal)
     app.view(REVISE_MODAL)(on_submit)
+
+
+def decide(ctx: SlackContext, action_id: str, value: str, user: str, channel: str, message_ts: str) -> None:
+    """The `decide` job: Approve or Reject, claimed once per draft in the registry (two fronts, two clicks:
+    one decision), then the story resumed to its end."""
+    client = ctx.client
+    target = _editors_target(ctx, client, value, channel, user)
+    if target is None:
+        return
+    story_id, version = target
+    decision = "approve" if action_id == APPROVE else "reject"
+    try:
+        ex = ctx.room.review(story_id, decision, who=user, draft_version=version)
+    except PublishPending as exc:
+        # The decision is final; the publication is retried with back-off, and by Retry.
+        line = f"Approved by <@{user}> at {when()}; {exc}"
+        blocks = retry_blocks(line, story_id, ctx.room.show(story_id).get("headline") or "")
+        client.chat_update(channel=channel, ts=message_ts, blocks=blocks, text=line)
+        return
+    except StoryError as exc:
+        _tell(client, channel, user, f"{escape(exc)} Nothing was changed.")
+        return
+    except Exception as exc:
+        _tell(client, channel, user, failure_line(f"The {decision}", exc))
+        return
+    verb = "Approved" if decision == "approve" else "Rejected"
+    line = f"{verb} by <@{user}> at {when()}"
+    published = ex.get("published") or {}
+    if decision == "approve" and published.get("slack_channel"):
+        line += f" — published in <#{published['slack_channel']}>"
+    client.chat_update(channel=channel, ts=message_ts, blocks=decided_blocks(ex, line), text=line)
+
+
+def revise(
+    ctx: SlackContext,
+    story_id: str,
+    version: int,
+    user: str,
+    channel: str,
+    message_ts: str | None,
+    note: str,
+) -> None:
+    """The `revise` job: the editor's note claimed once per draft, the writer run again, the new draft posted
+    in the thread and the old one marked superseded."""
+    client = ctx.client
+    if not ctx.may_decide(client, user):
+        _tell(client, channel, user, NOT_AN_EDITOR)
+        return
+    thread = thread_of(story_id)
+    thread_ts = thread[1] if thread else message_ts
+
+    def say(text: str) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+
+    try:
+        before = ctx.room.show(story_id)
+        ex = ctx.room.review(
+            story_id,
+            "revise",
+            who=user,
+            note=note,
+            draft_version=version,
+            on_progress=lambda p: say(progress_line(p)),
+            # Said once the request is the one that counts: six submits, one notice.
+            on_claimed=lambda: say(cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000)),
+        )
+    except StaleDraft as exc:
+        _tell(client, channel, user, f"{escape(exc)} Your note was not sent.")
+        return
+    except Exception as exc:
+        say(failure_line("The rewrite", exc))
+        return
+    if message_ts:
+        line = f"Superseded by draft {ex.get('draft_version')}: changes requested by <@{user}> at {when()}"
+        client.chat_update(channel=channel, ts=message_ts, blocks=decided_blocks(before, line), text=line)
+    post_draft_once(ctx.room.registry, client, channel, thread_ts or "", ex)
 
 
 def _note(view: dict[str, Any]) -> str:

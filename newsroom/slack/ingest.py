@@ -6,10 +6,10 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from newsroom.slack.context import SlackContext, parse, subcommand
+from newsroom.slack.context import SlackContext, parse, respond, subcommand
 from newsroom.slack.mrkdwn import cut, escape
 from newsroom.slack.replies import failure_line
 
@@ -23,11 +23,17 @@ NOT_AN_EDITOR = (
 USAGE = "Give one or more http(s) links: `/newsroom ingest https://example.org/story`."
 
 
+def jobs(ctx: SlackContext) -> None:
+    ctx.add_jobs({"ingest": ingest})
+
+
 def register(app: App, ctx: SlackContext) -> None:
-    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    jobs(ctx)
+
+    def on_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         _, rest = parse(body.get("text", ""))
-        if on_ingest(ctx, ack, body, client, respond, rest) and ctx.first_delivery(body):
-            ctx.background(ingest, ctx, rest, respond)
+        if on_ingest(ctx, ack, body, client, rest) and ctx.first_delivery(body):
+            ctx.enqueue("ingest", text=rest, response_url=body.get("response_url") or "")
 
     app.command("/newsroom", matchers=[subcommand("ingest")])(on_command)
 
@@ -62,9 +68,7 @@ def may_ingest(ctx: SlackContext, client: WebClient, user: str) -> bool:
     return user in members
 
 
-def on_ingest(
-    ctx: SlackContext, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, text: str
-) -> bool:
+def on_ingest(ctx: SlackContext, ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> bool:
     """Acknowledge (or refuse) an ingest; True when the fetching should start."""
     if not may_ingest(ctx, client, body.get("user_id", "")):
         ack(text=NOT_AN_EDITOR)
@@ -83,11 +87,11 @@ def _refused(other: list[str]) -> str:
     return f"Only http(s) links can be added from Slack; {shown} {'was' if len(other) == 1 else 'were'} not fetched."
 
 
-def ingest(ctx: SlackContext, text: str, respond: Respond) -> None:
-    """Fetch and store in the background; the report comes back to the user alone."""
+def ingest(ctx: SlackContext, text: str, response_url: str) -> None:
+    """The `ingest` job: fetch and store; the report comes back to the user alone."""
     urls, _ = targets(text)
     try:
         report = ctx.room.ingest(urls, untrusted=True)
-        respond(text=cut(escape("\n".join(report.summary())), 3000), response_type="ephemeral")
+        respond(response_url, cut(escape("\n".join(report.summary())), 3000))
     except Exception as exc:
-        respond(text=failure_line("The ingest", exc), response_type="ephemeral")
+        respond(response_url, failure_line("The ingest", exc))

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from newsroom.registry import Registry
 from newsroom.service import Progress, StoryError
 from newsroom.slack.blocks import MAX_TEXT, draft_messages
 from newsroom.slack.mrkdwn import cut, escape
@@ -43,6 +44,18 @@ def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[
         )
         ts = str(resp.get("ts", ""))
     return ts
+
+
+def post_draft_once(
+    registry: Registry, client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]
+) -> str:
+    """Post a draft unless it was posted already (a job run again after its worker died): the posting is
+    claimed once in the registry, so a thread never shows one draft twice. "" when it was posted before."""
+    story, version = explainer.get("story_id", ""), explainer.get("draft_version", 0)
+    if not registry.claim_once(f"posted:{story}:{version}:{explainer.get('status', '')}"):
+        log.info("draft %s of %s was posted already", version, story)
+        return ""
+    return post_draft(client, channel, thread_ts, explainer)
 
 
 def failure_line(what: str, exc: Exception) -> str:
