@@ -1,8 +1,10 @@
-"""Beat briefings on a schedule: APScheduler 3 with its SQLAlchemy job store under the data dir.
+"""Beat briefings on a schedule. Embedded: APScheduler 3 with its SQLAlchemy job store under the data dir.
+With a database: `due_slots`, which workers call every minute (a procrastinate periodic task, one per minute
+across all workers).
 
-Missed runs are coalesced into one catch-up run. APScheduler has no cross-process locking, so each
-firing claims its slot (beat + the cron time it stands for) in the registry, next to the checkpoints:
-of several replicas sharing that store, one runs the briefing and the others stand down.
+Missed runs are coalesced into one catch-up run. Each firing claims its slot (beat + the cron time it stands
+for) in the registry, next to the checkpoints: of several replicas or workers, one runs the briefing and the
+others stand down.
 """
 
 from __future__ import annotations
@@ -46,6 +48,35 @@ def latest_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
         if last is not None:
             return last
     return None
+
+
+def slot_key(beat: str, slot: datetime) -> str:
+    """The registry claim of one beat's slot: the same key for the embedded scheduler and the workers."""
+    return f"briefing:{beat}:{slot.astimezone(UTC).isoformat()}"
+
+
+def due_slots(room: Newsroom, now: datetime) -> list[str]:
+    """The beats whose latest slot at `now` is due and now claimed by this caller (in any process, once).
+
+    As with the embedded scheduler: runs missed while nothing ran are one catch-up run (only the latest slot
+    is claimed), and a beat seen for the first time (or with a changed schedule) owes no past slot: it first
+    runs at its next cron time.
+    """
+    loaded = room.beats()
+    due = []
+    for name, beat in sorted(loaded.beats.items()):
+        slot = latest_fire(beat.trigger(), now)
+        if slot is None:
+            continue
+        key = slot_key(name, slot)
+        if room.registry.claim_once(f"beat-known:{name}:{beat.schedule}:{beat.timezone}"):
+            room.registry.claim_once(key)  # the slot before the beat was known is not owed
+            log.info("beat %s: scheduled (%s, %s)", name, beat.schedule, beat.timezone)
+            continue
+        if room.registry.claim_once(key):
+            log.info("beat %s: the %s briefing is due", name, slot)
+            due.append(name)
+    return due
 
 
 class BeatScheduler:
@@ -110,8 +141,7 @@ class BeatScheduler:
         except Exception as exc:
             log.error("beat %s cannot run: %s", beat, exc)
             return False
-        key = f"briefing:{beat}:{slot.astimezone(UTC).isoformat()}"
-        if not self.room.registry.claim_once(key):
+        if not self.room.registry.claim_once(slot_key(beat, slot)):
             log.info("beat %s: the %s briefing is already being run by another process", beat, slot)
             return False
         log.info("beat %s: running the briefing for %s", beat, slot)

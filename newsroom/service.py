@@ -74,6 +74,11 @@ class Newsroom(StoryRuns):
 
     @cached_property
     def jobs(self) -> EmbeddedJobs:
+        """Work that must finish: on the queue when there is a database (any worker runs it), else threads here."""
+        if self.settings.database:
+            from newsroom.queue.jobs import QueueJobs
+
+            return QueueJobs(self, url=self.settings.database, settings=self.settings.queue)
         return EmbeddedJobs(self)
 
     @cached_property

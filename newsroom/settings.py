@@ -214,6 +214,35 @@ class SlackSettings(BaseModel):
         return [a.strip() for a in self.approvers.split(",") if a.strip()]
 
 
+class QueueSettings(BaseModel):
+    """The job queue and its workers, used when NEWSROOM_DATABASE_URL is set (`NEWSROOM_QUEUE_*`)."""
+
+    concurrency: int = Field(4, description="Jobs one `newsroom worker` runs at once (threads).")
+    poll_s: float = Field(
+        5.0, description="Longest wait between looks for new jobs (LISTEN/NOTIFY wakes sooner)."
+    )
+    heartbeat_s: float = Field(10.0, description="How often a worker tells the database it is alive.")
+    stalled_s: float = Field(
+        60.0,
+        description="A worker silent this long is gone: its jobs are run again by another worker "
+        "(the story resumes from its last checkpoint).",
+    )
+    recover_every_s: float = Field(15.0, description="How often each worker looks for stalled jobs.")
+    shutdown_grace_s: float = Field(
+        60.0,
+        description="On SIGTERM, how long the current job may take to finish before it is released "
+        "(stopped between two steps and put back in the queue).",
+    )
+    publish_attempts: int = Field(6, description="Tries of an unfinished publication before it is given up.")
+    publish_wait_s: int = Field(
+        2, description="Back-off base of publication retries: waits of 2, 4, 8 … seconds for base 2."
+    )
+    beat_cron: str = Field(
+        "* * * * *",
+        description="How often workers look for due beat slots (cron; a sixth field is seconds).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything newsroom can be told; `NEWSROOM_` prefix, one `_` into a group."""
 
@@ -242,6 +271,7 @@ class Settings(BaseSettings):
     research: ResearchSettings = ResearchSettings()
     claims: ClaimsSettings = ClaimsSettings()
     web: WebSettings = WebSettings()
+    queue: QueueSettings = QueueSettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
     fetch_allow: str = Field(

@@ -1,4 +1,6 @@
-"""`newsroom serve`: the Slack bot, the beat scheduler and background resume in one process."""
+"""`newsroom serve`: the Slack bot. Without a database it also runs the stories, the beat scheduler and
+background resume in this process; with NEWSROOM_DATABASE_URL it is a front only (verify, ack, claim, enqueue,
+answer status from the database) and `newsroom worker` does the rest."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ def serve(
     """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP at POST /slack/events."""
     import logging
 
+    from newsroom.cli.worker import upgrade_database
     from newsroom.scheduler import BeatScheduler
     from newsroom.slack.app import SlackConfigError, build_app, build_context
     from newsroom.slack.briefs import on_schedule
@@ -26,22 +29,29 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     socket_mode = settings.slack_app_token is not None
+    if settings.database:
+        for line in upgrade_database(settings):
+            err.print(f"newsroom: {line}", markup=False, highlight=False)
     ctx = build_context(settings)  # the Newsroom it serves publishes to the Slack channel too
     room = ctx.room
     try:
         bolt = build_app(ctx, socket_mode=socket_mode)
     except SlackConfigError as exc:
         fail(exc)
-    # Stories a killed process left running or publishing continue from their last checkpoint; a sweep
-    # finds work a replica on another host abandoned.
-    resumed = room.jobs.resume_unfinished()
-    if resumed:
-        err.print(f"newsroom: resuming {len(resumed)} unfinished stories", markup=False)
-    room.jobs.sweep_every(120)
-    scheduler = BeatScheduler(room, on_due=on_schedule(ctx))
-    scheduler.start()
-    for beat, when in scheduler.next_runs().items():
-        err.print(f"newsroom: beat {beat} next briefing at {when}", markup=False)
+    scheduler = None
+    if settings.database:
+        err.print("newsroom: a front (NEWSROOM_DATABASE_URL is set): `newsroom worker` runs the jobs")
+    else:
+        # Stories a killed process left running or publishing continue from their last checkpoint; a sweep
+        # finds work a replica on another host abandoned.
+        resumed = room.jobs.resume_unfinished()
+        if resumed:
+            err.print(f"newsroom: resuming {len(resumed)} unfinished stories", markup=False)
+        room.jobs.sweep_every(120)
+        scheduler = BeatScheduler(room, on_due=on_schedule(ctx))
+        scheduler.start()
+        for beat, when in scheduler.next_runs().items():
+            err.print(f"newsroom: beat {beat} next briefing at {when}", markup=False)
     try:
         if settings.slack_app_token is not None:
             err.print("newsroom: Socket Mode (SLACK_APP_TOKEN is set); Ctrl-C stops")
@@ -59,4 +69,5 @@ def serve(
         finally:
             server.server_close()
     finally:
-        scheduler.shutdown()
+        if scheduler is not None:
+            scheduler.shutdown()
