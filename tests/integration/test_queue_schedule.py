@@ -1,0 +1,69 @@
+"""The beat schedule in the database: three workers tick every second, and each beat's slot is briefed once."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsroom.cli.worker import upgrade_database
+from newsroom.scheduler import due_slots
+from newsroom.service import Newsroom
+from newsroom.settings import Settings
+from tests.fakes.scripted import DEMO
+from tests.integration.test_queue_workers import Deployment, deployment
+from tests.services import postgres_url  # noqa: F401  (a fixture)
+
+BEATS = f"""
+[beats.city]
+channel = "CCITY"
+sources = ["{DEMO}"]
+schedule = "0 6 * * *"
+timezone = "America/Los_Angeles"
+lookback = "8w"
+"""
+
+
+def test_three_workers_brief_a_due_slot_once(
+    tmp_path: Path,
+    postgres_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    beats = tmp_path / "beats.toml"
+    beats.write_text(BEATS, encoding="utf-8")
+    with deployment(tmp_path, postgres_url) as d:
+        d.env.update(
+            NEWSROOM_BEATS_FILE=str(beats),
+            NEWSROOM_QUEUE_BEAT_CRON="* * * * * */1",  # a tick every second instead of every minute
+            NEWSROOM_LLM_MAX_ATTEMPTS="1",
+        )
+        for key, value in d.env.items():
+            if key.startswith(("NEWSROOM_", "SLACK_")):
+                monkeypatch.setenv(key, value)
+        settings = Settings()
+        upgrade_database(settings)
+        # The beat was known two days ago and nothing ran since: its latest slot is owed, once.
+        room = Newsroom(settings)
+        assert due_slots(room, datetime.now(UTC) - timedelta(days=2)) == []  # first seen: nothing owed
+        for name in ("a", "b", "c"):
+            d.worker(name)
+        d.until(lambda: bool(_briefings(d)), "no briefing was posted")
+        time.sleep(4.0)  # four more ticks on each of three workers
+        assert len(_briefings(d)) == 1, d.slack.texts()
+        assert len(d.jobs("slack.brief")) == 1
+        ticks = d.sql("SELECT args->>'timestamp' FROM procrastinate_jobs WHERE task_name = 'beats.tick'")
+        assert len(ticks) >= 4 and len({t for (t,) in ticks}) == len(ticks)  # one tick per second, not three
+        # the next tick of a later day owes the next slot, once
+        tomorrow = datetime.now(UTC) + timedelta(days=1, hours=1)
+        assert [due_slots(room, tomorrow), due_slots(room, tomorrow)] == [["city"], []]
+
+
+def _briefings(d: Deployment) -> list[str]:
+    """Parent messages in the beat's channel: one per briefing run (nothing new is one line, too)."""
+    return [
+        str(b.get("text", ""))
+        for b in d.slack.of("chat.postMessage")
+        if b.get("channel") == "CCITY" and "thread_ts" not in b
+    ]
