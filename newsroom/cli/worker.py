@@ -10,6 +10,7 @@ import typer
 
 from newsroom.cli.common import app, err, fail
 from newsroom.settings import Settings, get_settings
+from newsroom.storage import StorageError
 
 NO_DATABASE = (
     "newsroom worker needs NEWSROOM_DATABASE_URL (postgresql://…): workers take their jobs from the queue in "
@@ -22,7 +23,10 @@ def upgrade_database(settings: Settings) -> list[str]:
     from newsroom.database.schema import upgrade
 
     assert settings.database
-    return upgrade(settings.database)
+    try:
+        return upgrade(settings.database)
+    except StorageError as exc:  # unreachable, refused, a newer schema: the sentence says what to do
+        fail(exc)
 
 
 def check_worker(settings: Settings) -> list[str]:

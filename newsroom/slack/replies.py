@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from newsroom.registry import Registry
+from newsroom.registry import StoryRegistry
 from newsroom.service import Progress, StoryError
 from newsroom.slack.blocks import MAX_TEXT, draft_messages
 from newsroom.slack.mrkdwn import cut, escape
@@ -47,7 +47,7 @@ def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[
 
 
 def post_draft_once(
-    registry: Registry, client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]
+    registry: StoryRegistry, client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]
 ) -> str:
     """Post a draft unless it was posted already (a job run again after its worker died): the posting is
     claimed once in the registry, so a thread never shows one draft twice. "" when it was posted before."""
