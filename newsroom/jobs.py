@@ -1,6 +1,6 @@
 """Work that must finish: run or resume a story, finish a publication; retried with back-off and found
 again after a crash. This is the embedded implementation (leases in the registry, threads in this
-process); a job queue with worker processes implements the same calls later."""
+process); with a database, newsroom/queue/jobs.py implements the same calls on the job queue."""
 
 from __future__ import annotations
 

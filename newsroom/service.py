@@ -78,7 +78,10 @@ class Newsroom(StoryRuns):
         if self.settings.database:
             from newsroom.queue.jobs import QueueJobs
 
-            return QueueJobs(self, url=self.settings.database, settings=self.settings.queue)
+            # The lease lapses before a silent worker's job is handed to another (stalled_s), so the story is
+            # free for it even when the dead worker was on another host.
+            queue = self.settings.queue
+            return QueueJobs(self, lease_s=queue.stalled_s * 0.75, url=self.settings.database, settings=queue)
         return EmbeddedJobs(self)
 
     @cached_property
