@@ -168,30 +168,49 @@ def request_story(d: Deployment, front: str, trigger: str = "T-1") -> None:
     assert resp.status_code == 200, resp.text
 
 
-def test_a_story_requested_through_a_front_is_drafted_by_a_worker(
+def test_a_front_enqueues_a_worker_drafts_and_a_decision_clicked_on_two_fronts_publishes_once(
     tmp_path: Path,
     postgres_url: str,  # noqa: F811
 ) -> None:
     with deployment(tmp_path, postgres_url) as d:
-        front = d.front("front")
+        fronts = [d.front("front-a"), d.front("front-b")]
         started = time.perf_counter()
-        request_story(d, front)
+        request_story(d, fronts[0])
         ack_s = time.perf_counter() - started
         time.sleep(1.0)
         # the front acknowledged and enqueued: no worker yet, so no story work has happened
         assert d.jobs("slack.explain") == [("todo", 0)]
         assert not drafts(d.slack) and not any(t.startswith("Research") for t in d.slack.texts())
-        d.worker("worker")
+        d.worker("worker", "--concurrency", "2")
         d.until(lambda: len(drafts(d.slack)) >= 1, "no draft was posted")
         d.until(lambda: d.jobs("slack.explain") == [("succeeded", 1)], "the job did not succeed")
-        time.sleep(0.5)
         parent = d.slack.of("chat.postMessage")[0]
-        assert len(drafts(d.slack)) == 1 and drafts(d.slack)[0]["thread_ts"] == parent["_ts"]
-        story = json.loads(button(drafts(d.slack)[0], APPROVE))["story_id"]
+        draft = drafts(d.slack)[0]
+        assert draft["thread_ts"] == parent["_ts"]
+        value = button(draft, APPROVE)
+        story = json.loads(value)["story_id"]
         assert story == f"slack-{CHANNEL}-{parent['_ts']}"
-        status = post(front, command("status", channel=CHANNEL))
+        status = post(fronts[1], command("status", channel=CHANNEL))  # the other front, from the database
         assert "1 waiting for a decision" in status.text and story in status.text
+        clicks = [
+            (fronts[0], click(APPROVE, value, EDITOR, CHANNEL, draft["_ts"])),
+            (fronts[1], click(APPROVE, value, "UOTHER", CHANNEL, draft["_ts"])),
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            codes = list(pool.map(lambda c: post(c[0], c[1]).status_code, clicks))
+        assert codes == [200, 200]
+        d.until(lambda: d.slack.of("chat.postEphemeral"), "the second click was not answered")
+        d.until(lambda: d.slack.of("chat.update"), "the draft was not updated")
+        time.sleep(1.0)
+        assert len(drafts(d.slack)) == 1
+        published = [b for b in d.slack.of("chat.postMessage") if b["channel"] == PUBLISH]
+        assert len(published) == 1
+        assert len(d.slack.of("chat.update")) == 1
+        (refusal,) = d.slack.of("chat.postEphemeral")
+        assert "already" in refusal["text"] and "Nothing was changed" in refusal["text"]
+        assert [s for s, _ in d.jobs("slack.decide")] == ["succeeded", "succeeded"]
     assert ack_s < 3
+    assert len(list((tmp_path / "data" / "published").glob("*.json"))) == 1
 
 
 def test_a_worker_killed_mid_story_leaves_it_to_another_one_draft_in_the_thread(
@@ -215,36 +234,6 @@ def test_a_worker_killed_mid_story_leaves_it_to_another_one_draft_in_the_thread(
         assert "Picking the story up again from its last saved step …" in d.slack.texts()
         # the research already checkpointed was not done again: one parent, one research line
         assert sum(t.startswith("Research:") for t in d.slack.texts()) == 1
-
-
-def test_a_decision_clicked_on_two_fronts_at_once_publishes_once(
-    tmp_path: Path,
-    postgres_url: str,  # noqa: F811
-) -> None:
-    with deployment(tmp_path, postgres_url) as d:
-        fronts = [d.front("front-a"), d.front("front-b")]
-        d.worker("worker", "--concurrency", "2")
-        request_story(d, fronts[0])
-        d.until(lambda: len(drafts(d.slack)) >= 1, "no draft was posted")
-        draft = drafts(d.slack)[0]
-        value = button(draft, APPROVE)
-        clicks = [
-            (fronts[0], click(APPROVE, value, EDITOR, CHANNEL, draft["_ts"])),
-            (fronts[1], click(APPROVE, value, "UOTHER", CHANNEL, draft["_ts"])),
-        ]
-        with ThreadPoolExecutor(2) as pool:
-            codes = list(pool.map(lambda c: post(c[0], c[1]).status_code, clicks))
-        assert codes == [200, 200]
-        d.until(lambda: d.slack.of("chat.postEphemeral"), "the second click was not answered")
-        d.until(lambda: d.slack.of("chat.update"), "the draft was not updated")
-        time.sleep(1.0)
-        published = [b for b in d.slack.of("chat.postMessage") if b["channel"] == PUBLISH]
-        assert len(published) == 1
-        assert len(d.slack.of("chat.update")) == 1
-        (refusal,) = d.slack.of("chat.postEphemeral")
-        assert "already" in refusal["text"] and "Nothing was changed" in refusal["text"]
-        assert [s for s, _ in d.jobs("slack.decide")] == ["succeeded", "succeeded"]
-    assert len(list((tmp_path / "data" / "published").glob("*.json"))) == 1
 
 
 @pytest.mark.parametrize("grace", ["30", "0.2"])
