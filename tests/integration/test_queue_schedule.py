@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -67,3 +68,23 @@ def _briefings(d: Deployment) -> list[str]:
         for b in d.slack.of("chat.postMessage")
         if b.get("channel") == "CCITY" and "thread_ts" not in b
     ]
+
+
+def test_due_slots_catch_up_once_in_the_beats_time_zone_and_owe_nothing_before_a_beat_was_known(
+    tmp_path: Path,
+) -> None:
+    beats = tmp_path / "beats.toml"
+    beats.write_text(BEATS.replace('"0 6 * * *"', '"0 7 * * 1-5"'), encoding="utf-8")
+    room = Newsroom(Settings(data_dir=tmp_path / "data", beats_file=beats))
+    la = ZoneInfo("America/Los_Angeles")
+    monday = datetime(2026, 11, 23, 6, 59, tzinfo=la)
+    assert due_slots(room, monday) == []  # first seen: Friday's slot is not owed
+    assert due_slots(room, monday.replace(minute=59, hour=7)) == ["city"]  # 07:00 Los Angeles, not UTC
+    assert due_slots(room, monday.replace(hour=8)) == []  # the same slot, a later tick: once
+    # down from Tuesday to Thursday noon: three slots missed, one catch-up run
+    thursday = datetime(2026, 11, 26, 12, tzinfo=la)
+    assert [due_slots(room, thursday), due_slots(room, thursday)] == [["city"], []]
+    # a changed schedule is a beat seen anew: its past slot is not owed, its next one is
+    beats.write_text(BEATS.replace('"0 6 * * *"', '"30 11 * * *"'), encoding="utf-8")
+    assert due_slots(room, thursday) == []
+    assert due_slots(room, datetime(2026, 11, 27, 11, 31, tzinfo=la)) == ["city"]
