@@ -90,6 +90,11 @@ def worker(
         prefix=SLACK_TASK_PREFIX,
         released=Released,
     )
+    # Stories left running outside any queued job (a CLI run killed, a copied data dir) and nobody's lease
+    # holds: one resume job each (a queueing lock, so many workers starting at once queue one).
+    resumed = ctx.room.jobs.resume_unfinished()
+    if resumed:
+        err.print(f"newsroom: queued the resume of {len(resumed)} unfinished stories", markup=False)
     err.print(f"newsroom: worker running {n} jobs at once; SIGTERM stops it", markup=False)
     try:
         run_worker(queue, settings.queue, n)

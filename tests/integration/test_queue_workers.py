@@ -40,6 +40,7 @@ class Deployment:
     slack: FakeSlack
     database: str
     logs: Path
+    model_calls: list[dict[str, Any]]
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def worker(self, name: str, *extra: str, **env: str) -> subprocess.Popen[bytes]:
@@ -116,7 +117,7 @@ def deployment(tmp_path: Path, database: str, model_delay_s: float = 0.0) -> Ite
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSROOM_", "SLACK_", "OPENAI_"))}
     logs = tmp_path / "logs"
     logs.mkdir()
-    with fake_slack() as slack, story_endpoint(delay_s=model_delay_s) as (model_url, _):
+    with fake_slack() as slack, story_endpoint(delay_s=model_delay_s) as (model_url, model_calls):
         env.update(
             NEWSROOM_DATA_DIR=str(tmp_path / "data"),
             NEWSROOM_DATABASE_URL=database,
@@ -140,7 +141,7 @@ def deployment(tmp_path: Path, database: str, model_delay_s: float = 0.0) -> Ite
             check=True,
             capture_output=True,
         )
-        d = Deployment(env, slack, database, logs)
+        d = Deployment(env, slack, database, logs, model_calls)
         try:
             yield d
         finally:
@@ -260,3 +261,28 @@ def test_sigterm_finishes_or_releases_the_running_job(
         d.until(lambda: len(drafts(d.slack)) >= 1, "the released story was not finished")
         d.until(lambda: d.jobs("slack.explain") == [("succeeded", 2)], "the job did not succeed")
         assert len(drafts(d.slack)) == 1
+
+
+def test_a_worker_starting_resumes_a_story_a_killed_cli_run_left_running(
+    tmp_path: Path,
+    postgres_url: str,  # noqa: F811
+) -> None:
+    with deployment(tmp_path, postgres_url, model_delay_s=0.3) as d:
+        subprocess.run(
+            [sys.executable, "-m", "newsroom.cli", "db", "upgrade"],
+            env=d.env,
+            check=True,
+            capture_output=True,
+        )
+        cli = d._start("cli", ["explain", TOPIC], {})
+        d.until(lambda: len(d.model_calls) >= 3, "the CLI run did not start", cli)
+        cli.send_signal(signal.SIGKILL)
+        cli.wait()
+        assert d.sql("SELECT status FROM newsroom_stories") == [("running",)]
+        d.worker("worker")
+        d.until(
+            lambda: d.sql("SELECT status FROM newsroom_stories") == [("pending_approval",)],
+            "the story was not resumed",
+        )
+        assert d.jobs("story.resume") == [("succeeded", 1)]
+        assert "queued the resume of 1 unfinished stories" in (d.logs / "worker.log").read_text()
