@@ -241,6 +241,9 @@ class QueueSettings(BaseModel):
         "* * * * *",
         description="How often workers look for due beat slots (cron; a sixth field is seconds).",
     )
+    keep_done_h: int = Field(
+        72, description="Jobs that succeeded are deleted after this many hours (looked at hourly)."
+    )
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ from newsroom.service import Newsroom
 from newsroom.settings import QueueSettings
 
 log = logging.getLogger("newsroom.queue")
-BEAT_TICK = "beats.tick"
+BEAT_TICK, CLEANUP = "beats.tick", "queue.cleanup"
 
 
 class JobRunner(Protocol):
@@ -80,6 +80,13 @@ def register_tasks(
     def publish(context: JobContext, story_id: str) -> None:
         queue_jobs.publish_now(story_id, last_attempt=context.job.attempts + 1 >= settings.publish_attempts)
 
+    # The queue keeps what failed (for `newsroom status`) and forgets what succeeded after keep_done_h: a
+    # tick a minute is 1,440 rows a day.
+    @app.periodic(cron="7 * * * *", periodic_id="cleanup")
+    @app.task(name=CLEANUP, lock="newsroom-cleanup")
+    async def cleanup(timestamp: int) -> None:
+        await forget_done(app, settings.keep_done_h)
+
     # One tick job per cron time across all workers (procrastinate de-duplicates periodic defers in the
     # database); `lock` keeps two ticks from claiming at once.
     @app.periodic(cron=settings.beat_cron, periodic_id="beats")
@@ -92,6 +99,11 @@ def register_tasks(
                 {"beat_name": beat, "who": "schedule", "response_url": ""},
                 lock=f"beat:{beat}",
             )
+
+
+async def forget_done(app: procrastinate.App, hours: int) -> None:
+    """Delete the jobs that succeeded more than `hours` ago; failed ones stay for whoever looks."""
+    await app.job_manager.delete_old_jobs(nb_hours=hours)
 
 
 def _slack_task(
