@@ -4,6 +4,7 @@ that defers due briefings."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -96,7 +97,14 @@ def register_tasks(
             defer(
                 app,
                 prefix + brief_job,
-                {"beat_name": beat, "who": "schedule", "response_url": ""},
+                {
+                    "beat_name": beat,
+                    "who": "schedule",
+                    "response_url": "",
+                    # the job's identity, so a run again after a crash finishes this briefing, not a second
+                    "run": uuid.uuid4().hex,
+                    "requested_at": datetime.now(UTC).isoformat(),
+                },
                 lock=f"beat:{beat}",
             )
 

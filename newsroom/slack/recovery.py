@@ -13,7 +13,7 @@ from newsroom.jobs import JobEvent
 from newsroom.service import PublishPending, StoryError
 from newsroom.slack.blocks import RETRY, retry_blocks
 from newsroom.slack.context import SlackContext, parse, respond, subcommand, thread_of
-from newsroom.slack.replies import post_draft, post_draft_once
+from newsroom.slack.replies import claim_posting, post_draft, post_draft_once, posted
 
 log = logging.getLogger("newsroom.slack")
 
@@ -49,13 +49,14 @@ def tell(ctx: SlackContext, event: JobEvent, told: set[tuple[str, str]]) -> None
     channel, thread_ts = thread
     client = ctx.client
     if event.outcome == "draft" and event.explainer:
-        version = event.explainer.get("draft_version", 0)
-        if not ctx.room.registry.claim_once(f"posted:{event.story_id}:{version}:pending_approval"):
+        version = int(event.explainer.get("draft_version", 0))
+        if not claim_posting(ctx.room.registry, event.story_id, version):
             return  # the draft is in the thread already (posted before the process stopped)
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text="Resumed after a restart; here is the draft."
         )
         post_draft(client, channel, thread_ts, event.explainer)
+        posted(ctx.room.registry, event.story_id, version)
     elif event.outcome == "published" and event.explainer:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=outcome_line(event.explainer))
     elif event.outcome in ("failed", "publish_failed"):

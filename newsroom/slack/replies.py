@@ -46,16 +46,32 @@ def post_draft(client: WebClient, channel: str, thread_ts: str, explainer: dict[
     return ts
 
 
+def claim_posting(
+    registry: StoryRegistry, story_id: str, version: int, status: str = "pending_approval"
+) -> bool:
+    """True when this caller is to post a draft: nobody began posting it, or whoever began never recorded it
+    done (their process died mid-post). Call `posted` once it is in the thread."""
+    key = f"{story_id}:{version}:{status}"
+    return registry.claim_once(f"posting:{key}") or registry.claim_once(f"posted:{key}")
+
+
+def posted(registry: StoryRegistry, story_id: str, version: int, status: str = "pending_approval") -> None:
+    registry.claim_once(f"posted:{story_id}:{version}:{status}")
+
+
 def post_draft_once(
     registry: StoryRegistry, client: WebClient, channel: str, thread_ts: str, explainer: dict[str, Any]
 ) -> str:
-    """Post a draft unless it was posted already (a job run again after its worker died): the posting is
-    claimed once in the registry, so a thread never shows one draft twice. "" when it was posted before."""
-    story, version = explainer.get("story_id", ""), explainer.get("draft_version", 0)
-    if not registry.claim_once(f"posted:{story}:{version}:{explainer.get('status', '')}"):
+    """Post a draft unless it is in the thread already (a job run again after its worker died): the posting is
+    claimed in the registry before and recorded after, so a thread shows it once. "" when it was there."""
+    story, version = str(explainer.get("story_id", "")), int(explainer.get("draft_version", 0))
+    status = str(explainer.get("status", ""))
+    if not claim_posting(registry, story, version, status):
         log.info("draft %s of %s was posted already", version, story)
         return ""
-    return post_draft(client, channel, thread_ts, explainer)
+    ts = post_draft(client, channel, thread_ts, explainer)
+    posted(registry, story, version, status)
+    return ts
 
 
 def failure_line(what: str, exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,8 @@ from newsroom.scheduler import due_slots
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from tests.fakes.scripted import DEMO
-from tests.integration.test_queue_workers import Deployment, deployment
+from tests.fakes.slackreq import command, post
+from tests.integration.test_queue_workers import EDITOR, Deployment, deployment, drafts
 from tests.services import postgres_url  # noqa: F401  (a fixture)
 
 BEATS = f"""
@@ -88,3 +90,36 @@ def test_due_slots_catch_up_once_in_the_beats_time_zone_and_owe_nothing_before_a
     beats.write_text(BEATS.replace('"0 6 * * *"', '"30 11 * * *"'), encoding="utf-8")
     assert due_slots(room, thursday) == []
     assert due_slots(room, datetime(2026, 11, 27, 11, 31, tzinfo=la)) == ["city"]
+
+
+def test_a_briefing_whose_worker_was_killed_is_finished_in_its_own_thread(
+    tmp_path: Path,
+    postgres_url: str,  # noqa: F811
+) -> None:
+    beats = tmp_path / "beats.toml"
+    # the demo records carry their beat, ai-industry
+    beats.write_text(
+        BEATS.replace("[beats.city]", "[beats.ai-industry]").replace('lookback = "8w"', 'lookback = "520w"'),
+        encoding="utf-8",
+    )
+    with deployment(tmp_path, postgres_url, model_delay_s=0.3, ingest=False) as d:  # the beat's poll ingests
+        d.env["NEWSROOM_BEATS_FILE"] = str(beats)
+        front = d.front("front")
+        first = d.worker("first")
+        post(front, command("brief ai-industry", user=EDITOR, trigger="T-brief"))
+        d.until(lambda: len(_briefings(d)) == 1 and len(d.model_calls) >= 3, "the briefing did not start")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert not drafts(d.slack), "killed too late: the draft was already posted"
+        d.worker("second")
+        d.until(lambda: len(drafts(d.slack)) >= 1, "the briefing was not finished")
+        time.sleep(1.0)
+        assert len(_briefings(d)) == 1 and len(drafts(d.slack)) == 1
+        parent = next(b for b in d.slack.of("chat.postMessage") if b.get("channel") == "CCITY")
+        assert drafts(d.slack)[0]["thread_ts"] == parent["_ts"]
+        # finished by the worker's start-up resume or by the brief job run again, whichever came first
+        said = d.slack.texts()
+        assert "Resumed after a restart; here is the draft." in said or (
+            "Picking the briefing up again from its last saved step …" in said
+        )
+        assert d.jobs("slack.brief") == [("succeeded", 2)]

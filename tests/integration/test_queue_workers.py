@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import psycopg
 import pytest
 
 from newsroom.slack.blocks import APPROVE
-from tests.fakes.openai import story_endpoint
+from tests.fakes.openai import completion, fake_openai, story_answer
 from tests.fakes.scripted import DEMO
 from tests.fakes.slack import FakeSlack, fake_slack
 from tests.fakes.slackreq import SECRET, click, command, post
@@ -112,12 +113,29 @@ class Deployment:
         ]
 
 
+def answer(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The fake model's answer: a story's (tests/fakes/openai.py), or a briefing citing the first source."""
+    schema = body.get("response_format", {}).get("json_schema", {}).get("name", "")
+    if schema == "BriefingDraft":
+        first = int((re.findall(r"^\[(\d+)\]", body["messages"][-1]["content"], re.M) or ["1"])[0])
+        item = {"text": "Tencent is reported to be in talks to invest in DeepSeek.", "citations": [first]}
+        return completion(
+            json.dumps({"headline": "DeepSeek investors", "items": [item], "what_to_watch": []})
+        )
+    return completion(json.dumps(story_answer(body)))
+
+
 @contextmanager
-def deployment(tmp_path: Path, database: str, model_delay_s: float = 0.0) -> Iterator[Deployment]:
+def deployment(
+    tmp_path: Path, database: str, model_delay_s: float = 0.0, ingest: bool = True
+) -> Iterator[Deployment]:
+    """The fakes, a database and a data dir with the demo corpus (unless `ingest` is False); processes are
+    started by the test and killed at the end."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSROOM_", "SLACK_", "OPENAI_"))}
     logs = tmp_path / "logs"
     logs.mkdir()
-    with fake_slack() as slack, story_endpoint(delay_s=model_delay_s) as (model_url, model_calls):
+    with fake_slack() as slack, fake_openai([], responder=answer, delay_s=model_delay_s) as model:
+        model_url, model_calls = model.url, model.requests
         env.update(
             NEWSROOM_DATA_DIR=str(tmp_path / "data"),
             NEWSROOM_DATABASE_URL=database,
@@ -135,12 +153,13 @@ def deployment(tmp_path: Path, database: str, model_delay_s: float = 0.0) -> Ite
             NEWSROOM_QUEUE_RECOVER_EVERY_S="0.5",
             NEWSROOM_QUEUE_POLL_S="0.5",
         )
-        subprocess.run(
-            [sys.executable, "-m", "newsroom.cli", "ingest", str(DEMO)],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        if ingest:
+            subprocess.run(
+                [sys.executable, "-m", "newsroom.cli", "ingest", str(DEMO)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         d = Deployment(env, slack, database, logs, model_calls)
         try:
             yield d
