@@ -31,9 +31,14 @@ def upgrade_database(settings: Settings) -> list[str]:
 
 def check_worker(settings: Settings) -> list[str]:
     """Problems that keep this worker from working, as sentences; [] when it can."""
+    from newsroom.database.connect import probe
     from newsroom.queue.app import queue_app
 
     assert settings.database
+    try:
+        probe(settings.database)  # at once, not after a pool's 30 s wait
+    except StorageError as exc:
+        return [str(exc)]
     problems = []
     queue = queue_app(settings.database, max_connections=1)
     try:
