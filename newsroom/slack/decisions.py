@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,6 +137,7 @@ def register(app: App, ctx: SlackContext) -> None:
             channel=str(meta.get("channel", "")),
             message_ts=meta.get("message_ts"),
             note=note,
+            run=uuid.uuid4().hex,  # the job's identity: run again after a crash, it knows it began
         )
 
     app.action(APPROVE)(on_decision)
@@ -183,9 +185,11 @@ def revise(
     channel: str,
     message_ts: str | None,
     note: str,
+    run: str = "",
 ) -> None:
     """The `revise` job: the editor's note claimed once per draft, the writer run again, the new draft posted
-    in the thread and the old one marked superseded."""
+    in the thread and the old one marked superseded. Run again after its worker died (same `run`), it
+    continues the rewrite it began from the last checkpoint instead of calling the note a stale one."""
     client = ctx.client
     if not ctx.may_decide(client, user):
         _tell(client, channel, user, NOT_AN_EDITOR)
@@ -196,18 +200,26 @@ def revise(
     def say(text: str) -> None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
 
+    began = bool(run) and not ctx.room.registry.claim_once(f"revise-run:{run}")
     try:
         before = ctx.room.show(story_id)
-        ex = ctx.room.review(
-            story_id,
-            "revise",
-            who=user,
-            note=note,
-            draft_version=version,
-            on_progress=lambda p: say(progress_line(p)),
-            # Said once the request is the one that counts: six submits, one notice.
-            on_claimed=lambda: say(cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000)),
-        )
+        # began before and got as far as claiming the change request (its worker died mid-rewrite)
+        if began and (ctx.room.registry.decision_for(story_id, version) or {}).get("who") == user:
+            say("Picking the rewrite up again from its last saved step …")
+            ex = ctx.room.continue_story(story_id)
+        else:
+            ex = ctx.room.review(
+                story_id,
+                "revise",
+                who=user,
+                note=note,
+                draft_version=version,
+                on_progress=lambda p: say(progress_line(p)),
+                # Said once the request is the one that counts: six submits, one notice.
+                on_claimed=lambda: say(
+                    cut(f"<@{user}> asked for changes: “{escape(note)}”. Rewriting …", 3000)
+                ),
+            )
     except StaleDraft as exc:
         _tell(client, channel, user, f"{escape(exc)} Your note was not sent.")
         return

@@ -22,11 +22,11 @@ import httpx
 import psycopg
 import pytest
 
-from newsroom.slack.blocks import APPROVE
+from newsroom.slack.blocks import APPROVE, REVISE
 from tests.fakes.openai import completion, fake_openai, story_answer
 from tests.fakes.scripted import DEMO
 from tests.fakes.slack import FakeSlack, fake_slack
-from tests.fakes.slackreq import SECRET, click, command, post
+from tests.fakes.slackreq import SECRET, click, command, post, submit
 from tests.services import free_port, postgres_url  # noqa: F401  (a fixture)
 
 EDITOR, CHANNEL, PUBLISH = "UEDITOR", "CNEWS", "CPUBLISH"
@@ -305,3 +305,33 @@ def test_a_worker_starting_resumes_a_story_a_killed_cli_run_left_running(
         )
         assert d.jobs("story.resume") == [("succeeded", 1)]
         assert "queued the resume of 1 unfinished stories" in (d.logs / "worker.log").read_text()
+
+
+def test_a_rewrite_whose_worker_was_killed_is_finished_once_and_supersedes_the_old_draft(
+    tmp_path: Path,
+    postgres_url: str,  # noqa: F811
+) -> None:
+    with deployment(tmp_path, postgres_url, model_delay_s=0.3) as d:
+        front = d.front("front")
+        first = d.worker("first")
+        request_story(d, front)
+        d.until(lambda: len(drafts(d.slack)) >= 1, "no draft was posted")
+        draft = drafts(d.slack)[0]
+        post(front, click(REVISE, button(draft, REVISE), EDITOR, CHANNEL, draft["_ts"], trigger="T-m"))
+        d.until(lambda: d.slack.of("views.open"), "the change request form did not open")
+        calls = len(d.model_calls)
+        post(front, submit(d.slack.of("views.open")[0]["view"], "Lead with the valuation.", EDITOR))
+        d.until(lambda: len(d.model_calls) > calls, "the rewrite did not start")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert len(drafts(d.slack)) == 1, "killed too late: the second draft was already posted"
+        d.worker("second")
+        d.until(lambda: len(drafts(d.slack)) >= 2, "the rewrite was not finished")
+        d.until(lambda: d.jobs("slack.revise") == [("succeeded", 2)], "the rewrite job did not end")
+        time.sleep(1.0)
+        assert len(drafts(d.slack)) == 2
+        assert json.loads(button(drafts(d.slack)[1], APPROVE))["version"] == 2
+        assert sum("asked for changes" in t for t in d.slack.texts()) == 1
+        superseded = d.slack.wait_for("chat.update", ts=draft["_ts"], timeout=5)
+        assert superseded and superseded[0]["text"].startswith("Superseded by draft 2")
+        assert not d.slack.of("chat.postEphemeral")  # nobody was told their note was not sent
