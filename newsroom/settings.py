@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -283,6 +283,24 @@ class Settings(BaseSettings):
         "(an intranet feed, the tests' local fakes); everything else must be a public address.",
     )
     briefing_max_records: int = Field(8, description="At most this many new records go into one briefing.")
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="`text`: one readable line per event, for a terminal. `json`: one JSON object per line "
+        "(time, level, logger, message, story_id, job_id, exception) for a log collector; the image sets it.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _log_case(cls, data: Any) -> Any:
+        # NEWSROOM_LOG_FORMAT=JSON and NEWSROOM_LOG_LEVEL=debug mean what they say.
+        if isinstance(data, dict):
+            data = dict(data)
+            for key, fix in (("log_format", str.lower), ("log_level", str.upper)):
+                if isinstance(data.get(key), str):
+                    data[key] = fix(data[key].strip())
+        return data
+
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
