@@ -1,13 +1,15 @@
-"""Serving the bot: HTTP (POST /slack/events, GET /healthz) under uvicorn, or Socket Mode."""
+"""Serving the bot: HTTP (POST /slack/events, GET /healthz, GET /readyz) under uvicorn, or Socket Mode."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import math
 import socket
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -15,6 +17,8 @@ import anyio.to_thread
 import uvicorn
 from slack_bolt import App, BoltRequest
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from newsroom.health import Check, failing
 
 log = logging.getLogger("newsroom.slack")
 EVENTS_PATH = "/slack/events"
@@ -24,22 +28,54 @@ HEADER_TIMEOUT_S = 10.0
 _TYPES = ("application/x-www-form-urlencoded", "application/json")
 Send = Any
 Receive = Any
+Readiness = Callable[[], list[Check]]
+READY_TTL_S = 1.0  # probes from several load balancers within a second share one round of checks
+
+
+class _Ready:
+    """The readiness checks, run off the event loop one round at a time; callers within READY_TTL_S of a
+    round get its answer instead of opening more connections to the database."""
+
+    def __init__(self, checks: Readiness | None) -> None:
+        self.checks = checks
+        self.lock = anyio.Lock()
+        self.at = -math.inf
+        self.last: list[Check] = []
+
+    async def answer(self) -> tuple[int, dict[str, Any]]:
+        if self.checks is None:
+            # A server built without checks must not claim readiness it never looked at.
+            why = "This server was started without readiness checks; `newsroom serve` gives it them."
+            return 503, {"ready": False, "failing": [why], "checks": []}
+        async with self.lock:
+            if time.monotonic() - self.at > READY_TTL_S:
+                self.last = await anyio.to_thread.run_sync(self.checks)
+                self.at = time.monotonic()
+            checks = self.last
+        problems = failing(checks)
+        body = {"ready": not problems, "failing": problems, "checks": [c.as_json() for c in checks]}
+        return (503 if problems else 200), body
 
 
 class SlackASGI:
     """Checks what can be checked before Bolt sees a request (size, type, encoding), then dispatches it
     on a worker thread: Bolt's App is synchronous, the event loop must never wait on it."""
 
-    def __init__(self, app: App, threads: int = 64) -> None:
+    def __init__(self, app: App, threads: int = 64, ready: Readiness | None = None) -> None:
         self.app = app
         self.limiter = anyio.CapacityLimiter(threads)
+        self.ready = _Ready(ready)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         path, method = scope["path"], scope["method"]
-        if method == "GET" and path == "/healthz":
+        if method == "GET" and path == "/healthz":  # liveness: the process serves
             await _answer(send, 200, json.dumps({"ok": True}), "application/json")
+            return
+        if method == "GET" and path == "/readyz":  # readiness: what this front needs answers
+            status, report = await self.ready.answer()
+            await _answer(send, status, json.dumps(report, ensure_ascii=False), "application/json")
             return
         if method != "POST" or path != EVENTS_PATH:
             await _answer(send, 404, "Not found. Slack requests go to POST /slack/events.")
@@ -136,7 +172,7 @@ class _Protocol(H11Protocol):
 class HTTPServer:
     """uvicorn on a socket bound up front (so port 0 works), with the stdlib server's start/stop calls."""
 
-    def __init__(self, app: App, host: str, port: int) -> None:
+    def __init__(self, app: App, host: str, port: int, ready: Readiness | None = None) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.socket = socket.socket(family, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -144,9 +180,10 @@ class HTTPServer:
         self.socket.listen(128)
         self.server_address = self.socket.getsockname()
         config = uvicorn.Config(
-            SlackASGI(app),
+            SlackASGI(app, ready=ready),
             http=_Protocol,
             lifespan="off",
+            log_config=None,  # uvicorn's records go to the root logger: one format (newsroom/logs.py)
             log_level="warning",
             access_log=False,
             server_header=False,
@@ -171,9 +208,13 @@ class HTTPServer:
         self.socket.close()
 
 
-def http_server(app: App, host: str = "127.0.0.1", port: int = 3000) -> HTTPServer:
-    """The HTTP door: every Slack request checked for size, type and encoding, then verified by Bolt."""
-    return HTTPServer(app, host, port)
+def http_server(
+    app: App, host: str = "127.0.0.1", port: int = 3000, ready: Readiness | None = None
+) -> HTTPServer:
+    """The HTTP door: every Slack request checked for size, type and encoding, then verified by Bolt.
+    `ready` is what GET /readyz runs, e.g. `lambda: readiness(settings, slack=True)` (newsroom/health.py);
+    without it /readyz answers 503."""
+    return HTTPServer(app, host, port, ready)
 
 
 def socket_mode_handler(app: App, app_token: str) -> Any:

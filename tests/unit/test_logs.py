@@ -70,7 +70,9 @@ def test_ids_are_restored_when_the_block_raises(captured: io.StringIO) -> None:
 
 
 def test_a_strangers_text_stays_data_inside_one_line(captured: io.StringIO) -> None:
-    hostile = 'line one\nline two\r\n{"level": "critical", "story_id": "forged"}\u2028"quoted"\x85 \\ end\u2029'
+    hostile = (
+        'line one\nline two\r\n{"level": "critical", "story_id": "forged"}\u2028"quoted"\x85 \\ end\u2029'
+    )
     with bind(story_id="s-real"):
         logging.getLogger("newsroom.ingest").warning("record title: %s", hostile)
     text = captured.getvalue()
