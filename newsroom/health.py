@@ -83,7 +83,7 @@ def where_database(url: str) -> tuple[str, str]:
     return f"{host}:{parts.get('port') or 5432}", str(parts.get("dbname") or parts.get("user") or "?")
 
 
-def _scrub(text: str, url: str) -> str:
+def without_password(text: str, url: str) -> str:
     """A driver's message with the URL's password taken out, should the driver ever repeat it."""
     from psycopg.conninfo import conninfo_to_dict
 
@@ -104,7 +104,7 @@ def database_check(url: str, timeout_s: float = TIMEOUT_S) -> Check:
             conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
             row = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
     except Exception as exc:
-        reason = _scrub(_first_line(exc), url)
+        reason = without_password(_first_line(exc), url)
         return Check(
             "database",
             False,

@@ -12,6 +12,8 @@ from newsroom.cli.common import app, emit, err, fail, open_newsroom, out, show_p
 from newsroom.models.port import ModelError
 from newsroom.service import PublishPending, StoryError
 
+_ALL = 1_000_000  # "every story" for the registry's listing, which takes a limit
+
 
 @app.command()
 def explain(
@@ -90,9 +92,33 @@ def retry(story_id: Annotated[str, typer.Argument(help="The story id.")]) -> Non
 
 
 @app.command()
-def status(story_id: Annotated[str | None, typer.Argument(help="One story, or all.")] = None) -> None:
+def status(
+    story_id: Annotated[str | None, typer.Argument(help="One story, or all.")] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print JSON: the job queue (waiting, running with story and worker, oldest waiting job, "
+            "failed in the last day) and the stories by status.",
+        ),
+    ] = False,
+) -> None:
     """List stories and where each stands."""
-    rows = open_newsroom().status(story_id)
+    room = open_newsroom()
+    if as_json:
+        from newsroom import operations
+
+        try:
+            queue = operations.queue_figures(room.settings.database) if room.settings.database else None
+        except operations.QueueUnavailable as exc:
+            fail(exc)
+        everything = room.registry.stories(
+            limit=_ALL
+        )  # the counts cover every story, the list what status shows
+        found = operations.report(room.settings, room.status(story_id), queue, everything)
+        print(operations.dumps(found))
+        return
+    rows = room.status(story_id)
     if not rows:
         out.print('No stories yet. Start one with `newsroom explain "topic"`.')
     for r in rows:
