@@ -71,53 +71,31 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def where_database(url: str) -> tuple[str, str]:
-    """(host:port, database name) of a PostgreSQL URL, for sentences: never the user's password."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parts = conninfo_to_dict(url)
-    except Exception:
-        return "an unreadable NEWSROOM_DATABASE_URL", "?"
-    host = str(parts.get("host") or "localhost")
-    return f"{host}:{parts.get('port') or 5432}", str(parts.get("dbname") or parts.get("user") or "?")
-
-
-def without_password(text: str, url: str) -> str:
-    """A driver's message with the URL's password taken out, should the driver ever repeat it."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        password = conninfo_to_dict(url).get("password")
-    except Exception:
-        password = urlsplit(url).password
-    return text.replace(str(password), "***") if password else text
+def as_sentence(text: str) -> str:
+    """A clause from newsroom/database/connect.py as a sentence of its own: capital first, full stop last."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def database_check(url: str, timeout_s: float = TIMEOUT_S) -> Check:
     """PostgreSQL answers a query, and holds the job queue's tables (`newsroom db upgrade` has run)."""
     import psycopg
 
-    host, db = where_database(url)
+    from newsroom.database.connect import database_sentence, where
+
     try:
         with psycopg.connect(url, connect_timeout=max(1, math.ceil(timeout_s)), autocommit=True) as conn:
             conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
             row = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
     except Exception as exc:
-        reason = without_password(_first_line(exc), url)
-        return Check(
-            "database",
-            False,
-            f"PostgreSQL database {db} at {host} cannot be reached ({reason}); check NEWSROOM_DATABASE_URL "
-            "and that the server is running.",
-        )
+        return Check("database", False, as_sentence(database_sentence(exc, url)))
     if not (row and row[0]):
         return Check(
             "database",
             False,
-            f"PostgreSQL database {db} at {host} answers but has no job queue tables; run `newsroom db upgrade`.",
+            as_sentence(f"{where(url)} answers but has no job queue tables; run `newsroom db upgrade`"),
         )
-    return Check("database", True, f"PostgreSQL database {db} at {host} answers.")
+    return Check("database", True, as_sentence(f"{where(url)} answers"))
 
 
 def chroma_check(settings: Settings, timeout_s: float = TIMEOUT_S) -> Check:

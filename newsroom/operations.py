@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from newsroom.health import where_database, without_password
+from newsroom.health import as_sentence
 from newsroom.settings import Settings
 
 STALE_WORKER_S = 30.0  # procrastinate beats every 10 s and calls a worker stalled after 30 s without a beat
@@ -75,13 +75,14 @@ def queue_figures(url: str, timeout_s: float = 5.0) -> dict[str, Any]:
     job's age, running jobs with their story and worker, jobs that failed in the last day, live workers."""
     import psycopg
 
-    host, db = where_database(url)
+    from newsroom.database.connect import database_sentence, where
+
     try:
         with psycopg.connect(url, connect_timeout=max(1, round(timeout_s)), autocommit=True) as conn:
             conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
             if not conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()[0]:  # type: ignore[index]
                 raise QueueUnavailable(
-                    f"PostgreSQL database {db} at {host} has no job queue tables yet; run `newsroom db upgrade`."
+                    as_sentence(f"{where(url)} has no job queue tables yet; run `newsroom db upgrade`")
                 )
             waiting, scheduled, _ = conn.execute(_COUNTS).fetchone() or (0, 0, 0)
             oldest = conn.execute(_OLDEST).fetchone()
@@ -89,14 +90,12 @@ def queue_figures(url: str, timeout_s: float = 5.0) -> dict[str, Any]:
             failed = conn.execute(_FAILED).fetchall()
             alive, silent = conn.execute(_WORKERS, {"stale": STALE_WORKER_S}).fetchone() or (0, 0)
     except psycopg.Error as exc:
-        first = without_password((str(exc).strip().splitlines() or [type(exc).__name__])[0], url)
         raise QueueUnavailable(
-            f"The queue's figures could not be read from PostgreSQL database {db} at {host} ({first}); "
-            "check NEWSROOM_DATABASE_URL and that the server is running."
+            "The queue's figures could not be read: " + as_sentence(database_sentence(exc, url))
         ) from None
     return {
         "mode": "postgresql",
-        "database": f"{db} at {host}",
+        "database": where(url),
         "waiting": int(waiting),
         "scheduled": int(scheduled),
         "oldest_waiting": None

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import procrastinate
 import pytest
 from slack_bolt import App
 
+from newsroom.database.schema import upgrade
 from newsroom.health import Check, readiness
 from newsroom.settings import Settings
 from newsroom.slack.server import http_server
@@ -28,10 +28,8 @@ TOKEN = "xoxb-health-token"
 
 
 def apply_queue_schema(url: str) -> None:
-    """procrastinate's tables, applied as `newsroom db upgrade` applies them."""
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
-    with app.open():
-        app.schema_manager.apply_schema()
+    """Every table, procrastinate's among them, as `newsroom db upgrade` makes them."""
+    upgrade(url)
 
 
 @contextmanager
@@ -79,7 +77,7 @@ def test_readyz_is_200_when_the_database_chroma_and_slack_all_answer(
             ("slack", True),
         ]
         db_name = postgres_url.rsplit("/", 1)[1]
-        assert f"PostgreSQL database {db_name} at 127.0.0.1:5432 answers." in report["checks"][0]["sentence"]
+        assert report["checks"][0]["sentence"] == f"Database {db_name} on 127.0.0.1:5432 answers."
         assert report["checks"][2]["sentence"] == "Slack accepts the bot token (bot user UBOT)."
         [auth] = [c for c in slack.calls if c["method"] == "auth.test"]
         assert auth["auth"] == f"Bearer {TOKEN}"
@@ -106,8 +104,8 @@ def test_readyz_is_503_with_a_sentence_per_failure_while_healthz_stays_200(tmp_p
     report = resp.json()
     assert report["ready"] is False
     db, chroma, slack_said = report["failing"]
-    assert db.startswith(f"PostgreSQL database newsroom at 127.0.0.1:{dead_pg} cannot be reached (")
-    assert db.endswith("check NEWSROOM_DATABASE_URL and that the server is running.")
+    assert db.startswith(f"Database newsroom on 127.0.0.1:{dead_pg} cannot be reached (")
+    assert db.endswith("NEWSROOM_DATABASE_URL names the right host and port.")
     assert chroma.startswith(f"The Chroma server at http://127.0.0.1:{dead_chroma} cannot be reached")
     assert slack_said == "Slack refused the bot token (invalid_auth); check SLACK_BOT_TOKEN."
     assert "s3cret-pw" not in resp.text and TOKEN not in resp.text
@@ -126,8 +124,8 @@ def test_a_database_without_the_queue_tables_is_not_ready_until_upgraded(
             after = httpx.get(f"{url}/readyz", timeout=10)
     assert before.status_code == 503
     assert before.json()["failing"] == [
-        f"PostgreSQL database {postgres_url.rsplit('/', 1)[1]} at 127.0.0.1:5432 answers but has no job "
-        "queue tables; run `newsroom db upgrade`."
+        f"Database {postgres_url.rsplit('/', 1)[1]} on 127.0.0.1:5432 answers but has no job queue tables; "
+        "run `newsroom db upgrade`."
     ]
     assert after.status_code == 200, after.text
     # no database URL: the embedded store is what is checked, and it opens under the data dir

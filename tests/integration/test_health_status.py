@@ -15,6 +15,7 @@ from procrastinate.jobs import Status
 from typer.testing import CliRunner
 
 from newsroom.cli import app
+from newsroom.database.schema import upgrade
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from tests.services import free_port, postgres_url  # noqa: F401  (a fixture)
@@ -23,15 +24,8 @@ runner = CliRunner()
 
 
 def prepare_database(url: str) -> None:
-    """The schema `newsroom db upgrade` makes; before that command exists, procrastinate's tables alone."""
-    try:
-        from newsroom.database.schema import upgrade  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        queue = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
-        with queue.open():
-            queue.schema_manager.apply_schema()
-    else:
-        upgrade(url)
+    """Every table, as `newsroom db upgrade` makes them (procrastinate's among them)."""
+    upgrade(url)
 
 
 def add_stories(settings: Settings, stories: dict[str, str]) -> None:
@@ -118,7 +112,7 @@ def test_status_json_shows_the_queue_and_the_stories(
     found = status_json()
     queue = found["queue"]
     assert queue["mode"] == "postgresql"
-    assert queue["database"] == f"{postgres_url.rsplit('/', 1)[1]} at 127.0.0.1:5432"
+    assert queue["database"] == f"database {postgres_url.rsplit('/', 1)[1]} on 127.0.0.1:5432"
     assert (queue["waiting"], queue["scheduled"]) == (2, 1)  # the briefing in an hour is not waiting yet
     oldest = queue["oldest_waiting"]
     assert (oldest["job_id"], oldest["task"], oldest["story_id"]) == (ids["old"], "explain", "s-old")
@@ -179,8 +173,11 @@ def test_an_unreachable_database_is_a_sentence_and_exit_1(monkeypatch: pytest.Mo
     result = runner.invoke(app, ["status", "--json"])
     assert result.exit_code == 1
     said = " ".join(result.output.split())
-    assert f"could not be read from PostgreSQL database newsroom at 127.0.0.1:{port}" in said
-    assert "check NEWSROOM_DATABASE_URL and that the server is running." in said
+    assert (
+        f"The queue's figures could not be read: Database newsroom on 127.0.0.1:{port} cannot be reached"
+        in said
+    )
+    assert "NEWSROOM_DATABASE_URL names the right host and port." in said
     assert "hunter2-pw" not in result.output
 
 
