@@ -4,9 +4,13 @@ this checks the topology an operator gets — services, commands, health checks,
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +181,36 @@ def test_the_commands_compose_runs_exist(topology: dict[str, Any]) -> None:
     if missing:
         # `newsroom worker` and `newsroom db` arrive with the queue and PostgreSQL work of issue 16
         pytest.skip(f"compose runs commands this tree does not have yet: {', '.join(sorted(set(missing)))}")
+
+
+def test_the_fronts_health_check_passes_on_ready_and_fails_on_not_ready(topology: dict[str, Any]) -> None:
+    """The command compose runs in a front container, pointed at a real front here: exit 0 on 200, else not."""
+    from slack_bolt import App
+
+    from newsroom.health import Check
+    from newsroom.slack.server import http_server
+
+    compose_test = topology["services"]["front-1"]["healthcheck"]["test"]
+    found = re.search(r"^\s*CMD (\[.*readyz.*\])$", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert found, "the Dockerfile's HEALTHCHECK does not ask /readyz"
+    image_test = json.loads(found[1])
+    assert compose_test[:2] == ["CMD", "python"] and image_test[0] == "python"
+    state = {"ok": True}
+    bolt = App(signing_secret="s", token="xoxb-1", token_verification_enabled=False)
+    server = http_server(bolt, "127.0.0.1", 0, ready=lambda: [Check("database", state["ok"], "said")])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    commands = [
+        [sys.executable, *(a.replace("127.0.0.1:3000", f"127.0.0.1:{port}") for a in test)]
+        for test in (compose_test[2:], image_test[1:])
+    ]
+    try:
+        healthy = [subprocess.run(c, capture_output=True, timeout=30) for c in commands]
+        time.sleep(1.1)  # past the second in which probes share one round of checks
+        state["ok"] = False
+        unhealthy = [subprocess.run(c, capture_output=True, timeout=30) for c in commands]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [h.returncode for h in healthy] == [0, 0], [h.stderr for h in healthy]
+    assert all(u.returncode != 0 and b"503" in u.stderr for u in unhealthy)
