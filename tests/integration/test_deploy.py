@@ -19,7 +19,7 @@ import yaml
 from typer.testing import CliRunner
 
 from newsroom.cli import app
-from tests.services import unavailable
+from tests.services import free_port, unavailable
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 NEWSROOM_SERVICES = {"chroma", "migrate", "front-1", "front-2", "worker-1", "worker-2"}
@@ -214,3 +214,34 @@ def test_the_fronts_health_check_passes_on_ready_and_fails_on_not_ready(topology
         server.server_close()
     assert [h.returncode for h in healthy] == [0, 0], [h.stderr for h in healthy]
     assert all(u.returncode != 0 and b"503" in u.stderr for u in unhealthy)
+
+
+def test_the_chroma_service_command_and_its_health_check_work_with_the_installed_chromadb(
+    topology: dict[str, Any], tmp_path: Path
+) -> None:
+    """compose runs chromadb's own server from the newsroom image: the same flags, here, must start it and
+    its health check must see it."""
+    chroma = topology["services"]["chroma"]
+    binary = Path(sys.executable).with_name(chroma["entrypoint"][0])
+    if not binary.exists():
+        unavailable(f"the `{chroma['entrypoint'][0]}` command (chromadb's server) is not installed")
+    port = str(free_port())
+    local = {"/var/lib/chroma": str(tmp_path / "chroma"), "0.0.0.0": "127.0.0.1", "8000": port}
+    command = [str(binary), *(local.get(a, a) for a in chroma["command"])]
+    check = [
+        sys.executable,
+        *(a.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for a in chroma["healthcheck"]["test"][2:]),
+    ]
+    assert f"127.0.0.1:{port}" in " ".join(check)
+    with (tmp_path / "chroma.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while subprocess.run(check, capture_output=True, timeout=30).returncode != 0:
+                assert server.poll() is None, (tmp_path / "chroma.log").read_text()
+                assert time.monotonic() < deadline, "the chroma service's health check never passed"
+                time.sleep(0.3)
+        finally:
+            server.terminate()
+            server.wait(10)
+    assert (tmp_path / "chroma").is_dir()  # the volume's path holds the data
