@@ -18,6 +18,7 @@ import httpx
 from newsroom.settings import Settings
 
 TIMEOUT_S = 3.0  # each check; a load balancer probes every few seconds and must not pile up
+MIN_CONNECT_S = 2  # libpq waits at least this long for a connection, whatever connect_timeout says
 
 
 @dataclass(frozen=True)
@@ -34,24 +35,40 @@ class Check:
 
 def readiness(settings: Settings, *, slack: bool, timeout_s: float = TIMEOUT_S) -> list[Check]:
     """Every dependency this process needs, asked at once: the database (when NEWSROOM_DATABASE_URL is set),
-    the record store (the Chroma server's heartbeat, or the embedded store's directory), and Slack's
-    auth.test with the bot token when `slack`. A check that has not answered after `timeout_s` fails."""
-    probes: list[tuple[str, Callable[[], Check]]] = []
+        the record store (the Chroma server's heartbeat, or the embedded store's directory), and Slack's
+        auth.test with the bot token when `slack`. Each check gives up after `timeout_s` (a PostgreSQL connection
+    after at least MIN_CONNECT_S); one that is still running a second later fails as not answering."""
+    # (name, what it asks, who is asked: for the sentence when no answer comes)
+    probes: list[tuple[str, Callable[[], Check], str]] = []
     if settings.database:
+        from newsroom.database.connect import where
+
         url = settings.database
-        probes.append(("database", lambda: database_check(url, timeout_s)))
-    probes.append(("chroma", lambda: chroma_check(settings, timeout_s)))
+        probes.append(("database", lambda: database_check(url, timeout_s), where(url)))
+    store = (
+        f"the Chroma server at {_chroma_base(settings.chroma_url)}"
+        if settings.chroma_url
+        else f"the embedded record store at {settings.chroma_dir}"
+    )
+    probes.append(("chroma", lambda: chroma_check(settings, timeout_s), store))
     if slack:
-        probes.append(("slack", lambda: slack_check(settings, timeout_s)))
+        probes.append(
+            (
+                "slack",
+                lambda: slack_check(settings, timeout_s),
+                f"Slack's Web API at {settings.slack.api_url}",
+            )
+        )
     pool = ThreadPoolExecutor(max_workers=len(probes), thread_name_prefix="readiness")
     try:
-        futures = [(name, pool.submit(probe)) for name, probe in probes]
+        futures = [(name, pool.submit(probe), asked) for name, probe, asked in probes]
+        waited = max(timeout_s, MIN_CONNECT_S) + 1
         checks = []
-        for name, future in futures:
+        for name, future, asked in futures:
             try:
-                checks.append(future.result(timeout=timeout_s + 1))
+                checks.append(future.result(timeout=waited))
             except FutureTimeout:
-                checks.append(Check(name, False, f"The {name} check did not answer within {timeout_s:g} s."))
+                checks.append(Check(name, False, as_sentence(f"{asked} did not answer within {waited:g} s")))
             except Exception as exc:  # a check is a sentence, never a crashed probe
                 checks.append(
                     Check(name, False, f"The {name} check failed unexpectedly ({type(exc).__name__}).")
@@ -84,7 +101,9 @@ def database_check(url: str, timeout_s: float = TIMEOUT_S) -> Check:
     from newsroom.database.connect import database_sentence, where
 
     try:
-        with psycopg.connect(url, connect_timeout=max(1, math.ceil(timeout_s)), autocommit=True) as conn:
+        with psycopg.connect(
+            url, connect_timeout=max(MIN_CONNECT_S, math.ceil(timeout_s)), autocommit=True
+        ) as conn:
             conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
             row = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
     except Exception as exc:
@@ -98,12 +117,17 @@ def database_check(url: str, timeout_s: float = TIMEOUT_S) -> Check:
     return Check("database", True, as_sentence(f"{where(url)} answers"))
 
 
+def _chroma_base(url: str) -> str:
+    """scheme://host:port of a Chroma server URL, the port filled in as chromadb's client fills it."""
+    parts = urlsplit(url)
+    secure = parts.scheme == "https"
+    return f"{parts.scheme or 'http'}://{parts.hostname or 'localhost'}:{parts.port or (443 if secure else 8000)}"
+
+
 def chroma_check(settings: Settings, timeout_s: float = TIMEOUT_S) -> Check:
     """The Chroma server's heartbeat when NEWSROOM_CHROMA_URL is set, else the embedded store's directory."""
     if settings.chroma_url:
-        parts = urlsplit(settings.chroma_url)
-        secure = parts.scheme == "https"
-        base = f"{parts.scheme or 'http'}://{parts.hostname or 'localhost'}:{parts.port or (443 if secure else 8000)}"
+        base = _chroma_base(settings.chroma_url)
         try:
             resp = httpx.get(f"{base}/api/v2/heartbeat", timeout=timeout_s)
         except httpx.HTTPError as exc:

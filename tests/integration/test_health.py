@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -203,3 +204,22 @@ def test_a_revoked_token_fails_without_waiting_out_retries(tmp_path: Path, answe
         checks = readiness(settings_for(slack, tmp_path), slack=True)
         assert time.monotonic() - started < 3
     assert checks[1].sentence == "Slack refused the bot token (account_inactive); check SLACK_BOT_TOKEN."
+
+
+def test_a_database_that_accepts_but_never_answers_fails_within_seconds(tmp_path: Path) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # connections are accepted by the kernel, and nothing ever speaks
+        port = silent.getsockname()[1]
+        settings = Settings(
+            data_dir=tmp_path / "data", database_url=f"postgresql://u:pw-9@127.0.0.1:{port}/news"
+        )
+        started = time.monotonic()
+        database, store = readiness(settings, slack=False, timeout_s=1.0)
+        took = time.monotonic() - started
+    assert took < 3.5
+    assert database.sentence == (
+        f"Database news on 127.0.0.1:{port} cannot be reached (connection timeout expired); check that "
+        "PostgreSQL is running there and that NEWSROOM_DATABASE_URL names the right host and port."
+    )
+    assert store.ok  # one dependency hanging does not hold up the others' answers
