@@ -11,7 +11,9 @@ from typing import Any
 from newsroom.health import as_sentence
 from newsroom.settings import Settings
 
-STALE_WORKER_S = 30.0  # procrastinate beats every 10 s and calls a worker stalled after 30 s without a beat
+# A worker silent this long is counted as gone (procrastinate's own default; pass the queue's setting when
+# workers are told another).
+STALE_WORKER_S = 30.0
 EMBEDDED = (
     "The job queue is embedded: stories run on threads inside `newsroom serve`, so there are no queue "
     "figures; set NEWSROOM_DATABASE_URL to share a queue between fronts and workers."
@@ -70,7 +72,7 @@ def _seconds(value: Any) -> float | None:
     return None if value is None else round(max(0.0, float(value)), 1)
 
 
-def queue_figures(url: str, timeout_s: float = 5.0) -> dict[str, Any]:
+def queue_figures(url: str, timeout_s: float = 5.0, stale_s: float = STALE_WORKER_S) -> dict[str, Any]:
     """The queue as procrastinate's tables hold it now: waiting (due) and scheduled jobs, the oldest waiting
     job's age, running jobs with their story and worker, jobs that failed in the last day, live workers."""
     import psycopg
@@ -88,7 +90,7 @@ def queue_figures(url: str, timeout_s: float = 5.0) -> dict[str, Any]:
             oldest = conn.execute(_OLDEST).fetchone()
             running = conn.execute(_RUNNING).fetchall()
             failed = conn.execute(_FAILED).fetchall()
-            alive, silent = conn.execute(_WORKERS, {"stale": STALE_WORKER_S}).fetchone() or (0, 0)
+            alive, silent = conn.execute(_WORKERS, {"stale": stale_s}).fetchone() or (0, 0)
     except psycopg.Error as exc:
         raise QueueUnavailable(
             "The queue's figures could not be read: " + as_sentence(database_sentence(exc, url))
@@ -110,7 +112,7 @@ def queue_figures(url: str, timeout_s: float = 5.0) -> dict[str, Any]:
                 "attempts": r[4],
                 "seconds": _seconds(r[5]),
                 "worker_last_seen_s": _seconds(r[6]),
-                "worker_stalled": r[6] is None or float(r[6]) > STALE_WORKER_S,
+                "worker_stalled": r[6] is None or float(r[6]) > stale_s,
             }
             for r in running
         ],

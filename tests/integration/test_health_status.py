@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from newsroom.cli import app
 from newsroom.database.schema import upgrade
+from newsroom.operations import queue_figures
 from newsroom.service import Newsroom
 from newsroom.settings import Settings
 from tests.services import free_port, postgres_url  # noqa: F401  (a fixture)
@@ -135,6 +136,11 @@ def test_status_json_shows_the_queue_and_the_stories(
         "s-b",
         "s-c",
     }
+
+    # workers told to wait longer for a silent worker: five minutes' silence is not yet gone
+    patient = queue_figures(postgres_url, stale_s=600)
+    assert patient["workers"] == {"alive": 2, "silent": 0}
+    assert not any(r["worker_stalled"] for r in patient["running"])
 
     one = status_json("s-c")
     assert [s["story_id"] for s in one["stories"]["list"]] == ["s-c"]
