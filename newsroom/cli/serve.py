@@ -18,16 +18,16 @@ def serve(
     port: Annotated[int, typer.Option(help="Port for HTTP mode.")] = 3000,
 ) -> None:
     """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP at POST /slack/events."""
-    import logging
-
     from newsroom.cli.worker import upgrade_database
+    from newsroom.health import readiness
+    from newsroom.logs import setup_logging
     from newsroom.scheduler import BeatScheduler
     from newsroom.slack.app import SlackConfigError, build_app, build_context
     from newsroom.slack.briefs import on_schedule
     from newsroom.slack.server import http_server, socket_mode_handler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    setup_logging(settings)
     socket_mode = settings.slack_app_token is not None
     if settings.database:
         for line in upgrade_database(settings):
@@ -58,7 +58,7 @@ def serve(
             socket_mode_handler(bolt, settings.slack_app_token.get_secret_value()).start()
             return
         try:
-            server = http_server(bolt, host, port)
+            server = http_server(bolt, host, port, ready=lambda: readiness(settings, slack=True))
         except OSError as exc:
             fail(RuntimeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
         err.print(

@@ -109,7 +109,11 @@ def status(
         from newsroom import operations
 
         try:
-            queue = operations.queue_figures(room.settings.database) if room.settings.database else None
+            queue = (
+                operations.queue_figures(room.settings.database, stale_s=room.settings.queue.stalled_s)
+                if room.settings.database
+                else None
+            )
         except operations.QueueUnavailable as exc:
             fail(exc)
         everything = room.registry.stories(

@@ -3,7 +3,6 @@ beat slots; no Slack server. Any number of workers share one database."""
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
@@ -47,7 +46,13 @@ def check_worker(settings: Settings) -> list[str]:
     except Exception as exc:  # unreachable, refused, or no queue tables
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         problems.append(f"the job queue in the database cannot be read ({reason}); run `newsroom db upgrade`")
-    return problems
+    if problems:
+        return problems
+    # the record store and Slack, as a front's /readyz asks them (the database was asked above)
+    from newsroom.health import failing, readiness
+
+    checks = readiness(settings, slack=settings.slack_bot_token is not None)
+    return failing([c for c in checks if c.name != "database"])
 
 
 @app.command()
@@ -63,7 +68,9 @@ def worker(
     settings = get_settings()
     if not settings.database:
         fail(RuntimeError(NO_DATABASE))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from newsroom.logs import setup_logging
+
+    setup_logging(settings)
     if check:
         problems = check_worker(settings)
         for problem in problems:

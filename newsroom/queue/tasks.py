@@ -14,6 +14,7 @@ from procrastinate.exceptions import JobAborted
 from procrastinate.job_context import JobContext
 
 from newsroom.jobs import Busy, PublicationPending
+from newsroom.logs import bind
 from newsroom.queue.app import defer
 from newsroom.queue.jobs import PUBLISH, RESUME, QueueJobs
 from newsroom.scheduler import due_slots
@@ -67,7 +68,8 @@ def register_tasks(
         ),
     )
     def resume(context: JobContext, story_id: str) -> None:
-        queue_jobs.resume_now(story_id)
+        with bind(story_id=story_id, job_id=context.job.id):
+            queue_jobs.resume_now(story_id)
 
     @app.task(
         name=PUBLISH,
@@ -79,7 +81,10 @@ def register_tasks(
         ),
     )
     def publish(context: JobContext, story_id: str) -> None:
-        queue_jobs.publish_now(story_id, last_attempt=context.job.attempts + 1 >= settings.publish_attempts)
+        with bind(story_id=story_id, job_id=context.job.id):
+            queue_jobs.publish_now(
+                story_id, last_attempt=context.job.attempts + 1 >= settings.publish_attempts
+            )
 
     # The queue keeps what failed (for `newsroom status`) and forgets what succeeded after keep_done_h: a
     # tick a minute is 1,440 rows a day.
@@ -124,7 +129,8 @@ def _slack_task(
 ) -> None:
     def run(context: JobContext, **arguments: Any) -> None:
         try:
-            run_job(name, arguments, stopping=context.should_abort)
+            with bind(story_id=context.job.lock, job_id=context.job.id):
+                run_job(name, arguments, stopping=context.should_abort)
         except released:
             log.info("job %s (%s) released at shutdown; it goes back to the queue", context.job.id, name)
             raise JobAborted from None
