@@ -9,6 +9,7 @@ its own is created and dropped. `python -m bench.bench_scale --stories 4 --worke
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -21,7 +22,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -131,10 +131,11 @@ class Topology:
         self.env, self.logs, self.db = env, logs, db
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def _start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def _start(self, name: str, *args: str, nice: int = 0) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "newsroom.cli", *args],
             env=self.env,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
             stdout=(self.logs / f"{name}.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
@@ -152,9 +153,9 @@ class Topology:
         wait(lambda: _up(url), f"front {name} did not start (see {self.logs})", proc)
         return url
 
-    def worker(self, name: str, concurrency: int) -> subprocess.Popen[bytes]:
+    def worker(self, name: str, concurrency: int, nice: int = 0) -> subprocess.Popen[bytes]:
         before = self.last_worker()
-        proc = self._start(name, "worker", "--concurrency", str(concurrency))
+        proc = self._start(name, "worker", "--concurrency", str(concurrency), nice=nice)
         wait(lambda: self.last_worker() > before, f"worker {name} did not start (see {self.logs})", proc)
         return proc
 
@@ -222,23 +223,31 @@ def drafts(slack: FakeSlack) -> int:
 
 
 def fire(urls: list[str], texts: list[str]) -> list[float]:
-    """Every command at once (spread over the fronts); the time each took to be acknowledged."""
+    """Every command at once (spread over the fronts); the time each took to be acknowledged.
+
+    Sent from one event loop, signed beforehand: fifty client threads fighting for this process's GIL
+    (where the fake Slack also answers the fronts) measured the bench's own scheduling, not the fronts.
+    """
     bodies = [command(t, trigger=f"bench-{i}-{time.time_ns()}") for i, t in enumerate(texts)]
-    start = threading.Barrier(len(bodies))
+    headers = [signed(b) for b in bodies]
 
-    def one(i: int) -> float:
-        with httpx.Client() as client:
-            headers = signed(bodies[i])
-            start.wait()
-            t0 = time.perf_counter()
-            resp = client.post(f"{urls[i % len(urls)]}/slack/events", content=bodies[i], headers=headers)
-            took = time.perf_counter() - t0
-        if resp.status_code != 200:
-            raise RuntimeError(f"a command was refused: {resp.status_code} {resp.text}")
-        return took
+    async def run() -> list[float]:
+        limits = httpx.Limits(max_connections=len(bodies), max_keepalive_connections=len(bodies))
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
-    with ThreadPoolExecutor(len(bodies)) as pool:
-        return list(pool.map(one, range(len(bodies))))
+            async def one(i: int) -> float:
+                t0 = time.perf_counter()
+                resp = await client.post(
+                    f"{urls[i % len(urls)]}/slack/events", content=bodies[i], headers=headers[i]
+                )
+                took = time.perf_counter() - t0
+                if resp.status_code != 200:
+                    raise RuntimeError(f"a command was refused: {resp.status_code} {resp.text}")
+                return took
+
+            return list(await asyncio.gather(*(one(i) for i in range(len(bodies)))))
+
+    return asyncio.run(run())
 
 
 def main() -> None:
@@ -294,7 +303,9 @@ def main() -> None:
             top = Topology(env, logs, db)
             try:
                 fronts = [top.front("front-a"), top.front("front-b")]
-                top.worker("worker-ack", args.concurrency)
+                # one host stands for two: the worker yields the cores to the fronts (nice 19), as a worker on
+                # a machine of its own would
+                top.worker("worker-ack", args.concurrency, nice=19)
                 fire(fronts, ["help"] * 5)  # warm up
                 lat = fire(fronts, [f"explain ack {i}" for i in range(args.commands)])
                 ack = {
@@ -337,7 +348,8 @@ def main() -> None:
         "|---|---|---|",
         *[f"| {n} | {v:.1f} | {v / (per_worker * int(n)):.2f} |" for n, v in throughput.items()],
         "",
-        f"(b) {args.commands} concurrent `/newsroom explain` over 2 fronts, a worker apart: ack p50 "
+        f"(b) {args.commands} concurrent `/newsroom explain` over 2 fronts, the worker at the lowest CPU priority "
+        "(nice 19: on one 2-core host it stands for a worker on a machine of its own): ack p50 "
         f"{ack['p50_ms']:.1f} ms, p99 {ack['p99_ms']:.1f} ms, max {ack['max_ms']:.1f} ms (goal ≤ 50 ms p99).",
         "",
         f"(c) A worker SIGKILLed mid-story: the story resumed on another worker {resume_s:.1f} s later "
