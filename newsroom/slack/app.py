@@ -75,7 +75,9 @@ def build_app(ctx: SlackContext, socket_mode: bool = False) -> App:
         request_verification_enabled=not socket_mode,
         process_before_response=False,
         listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="newsroom-ack"),
-        name="newsroom",
+        # Bolt gives the app a logger of this name at the root's level of the moment: "newsroom" itself would
+        # silence every newsroom.* INFO line in a process whose logging was set up after the app was built
+        name="newsroom.bolt",
     )
     register_listeners(app, ctx)
     return app
