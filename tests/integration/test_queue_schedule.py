@@ -122,4 +122,4 @@ def test_a_briefing_whose_worker_was_killed_is_finished_in_its_own_thread(
         assert "Resumed after a restart; here is the draft." in said or (
             "Picking the briefing up again from its last saved step …" in said
         )
-        assert d.jobs("slack.brief") == [("succeeded", 2)]
+        d.until(lambda: d.jobs("slack.brief") == [("succeeded", 2)], "the brief job did not end")
