@@ -78,6 +78,20 @@ class StoryRegistry(Protocol):
     def release_lease(self, key: str, owner: str) -> None: ...
 
 
+# A story row as every registry returns it (and as `newsroom db copy` moves it), in the schemas' order.
+STORY_COLUMNS = (
+    "story_id",
+    "kind",
+    "topic",
+    "requested_by",
+    "status",
+    "draft_version",
+    "created_at",
+    "updated_at",
+    "meta",
+)
+
+
 def _sentences(cls: type) -> type:
     """Every public method of `cls` turns an SQLite fault into a StorageError naming the file."""
     for name, fn in list(vars(cls).items()):
@@ -142,18 +156,7 @@ class Registry:
         sql += " ORDER BY updated_at DESC LIMIT ?"
         with self._lock:
             rows = self._conn.execute(sql, (*args, limit)).fetchall()
-        keys = (
-            "story_id",
-            "kind",
-            "topic",
-            "requested_by",
-            "status",
-            "draft_version",
-            "created_at",
-            "updated_at",
-            "meta",
-        )
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        return [dict(zip(STORY_COLUMNS, r, strict=True)) for r in rows]
 
     def claim_decision(self, story_id: str, draft_version: int, decision: str, who: str) -> bool:
         """True for exactly one caller per (story, draft version), across threads and processes."""

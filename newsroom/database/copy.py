@@ -20,21 +20,12 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from newsroom.database.checkpoints import PostgresCheckpoints, open_postgres_checkpoints
 from newsroom.database.connect import database_sentence, pool
 from newsroom.database.registry import PostgresRegistry
+from newsroom.registry import STORY_COLUMNS
 from newsroom.storage import StorageError, storage_sentence
 
 # table -> its columns, in the order both schemas share (leases are not copied: they belong to processes)
 TABLES: dict[str, tuple[str, ...]] = {
-    "stories": (
-        "story_id",
-        "kind",
-        "topic",
-        "requested_by",
-        "status",
-        "draft_version",
-        "created_at",
-        "updated_at",
-        "meta",
-    ),
+    "stories": STORY_COLUMNS,
     "decisions": ("story_id", "draft_version", "decision", "who", "at"),
     "deliveries": ("key", "at"),
     "briefed": ("beat", "record_id", "story_id", "at"),

@@ -14,20 +14,10 @@ import psycopg
 
 from newsroom.database.connect import database_sentence, pool
 from newsroom.database.schema import require
-from newsroom.registry import StoryRegistry
+from newsroom.registry import STORY_COLUMNS, StoryRegistry
 from newsroom.storage import StorageError
 
-_COLUMNS = (
-    "story_id",
-    "kind",
-    "topic",
-    "requested_by",
-    "status",
-    "draft_version",
-    "created_at",
-    "updated_at",
-    "meta",
-)
+_COLUMNS = STORY_COLUMNS
 
 
 def _now() -> str:
