@@ -17,8 +17,6 @@ from newsroom.database.schema import require
 from newsroom.registry import STORY_COLUMNS, StoryRegistry
 from newsroom.storage import StorageError
 
-_COLUMNS = STORY_COLUMNS
-
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
@@ -68,7 +66,7 @@ class PostgresRegistry:
             )
 
     def stories(self, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        sql = f"SELECT {', '.join(_COLUMNS)} FROM newsroom_stories"
+        sql = f"SELECT {', '.join(STORY_COLUMNS)} FROM newsroom_stories"
         args: tuple[Any, ...] = ()
         if status:
             sql += " WHERE status = %s"
@@ -76,7 +74,7 @@ class PostgresRegistry:
         sql += " ORDER BY updated_at DESC LIMIT %s"
         with self._conn() as conn:
             rows = conn.execute(sql, (*args, limit)).fetchall()
-        return [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
+        return [dict(zip(STORY_COLUMNS, r, strict=True)) for r in rows]
 
     def claim_decision(self, story_id: str, draft_version: int, decision: str, who: str) -> bool:
         """True for exactly one caller per (story, draft version), across every front and worker."""
