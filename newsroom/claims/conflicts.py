@@ -113,7 +113,7 @@ def find_conflicts(
                     break
             else:
                 clusters.append((val, facts[i].value, {facts[i].n}))
-        if kind != "parties" and _explained(clusters, sources):
+        if kind != "parties" and _explained(clusters, figures):
             continue
         # a source on both sides (e.g. a correction quoting the old figure) is kept where it asserts
         clusters = [c for c in clusters if c[2]]
@@ -136,24 +136,19 @@ def find_conflicts(
     return _merge_same_sides(conflicts, exclude)
 
 
-def _explained(clusters: list[tuple[Any, str, set[int]]], sources: dict[int, dict[str, Any]]) -> bool:
+def _explained(clusters: list[tuple[Any, str, set[int]]], figures: list[list[Any]]) -> bool:
     """Whether some record states every side's value itself, so the values are no disagreement: two facts
     ("$48 million this round, $71 million in all", "a $2.3 billion ceiling; a first order of $310 million")
     or one record explaining two measures ("the 1,150 figure counts rentals only; the 1,400 adds condos").
     A record that gives both figures of one fact is telling of a dispute rather than explaining it, which
-    reports seldom do; corrections, which quote the figure they withdraw, are no such record."""
+    reports seldom do. `figures` are the story's records' figures, corrections left out (they quote the
+    figure they withdraw)."""
     if len(clusters) < 2:
         return False
-    for source in sources.values():
-        text = str(source.get("text", ""))
-        if not text or is_correction(text):
-            continue
-        stated = extract_mentions(text)
-        if all(
-            any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters
-        ):
-            return True
-    return False
+    return any(
+        all(any(m.kind == value.kind and same_value(m, value) for m in stated) for value, _, _ in clusters)
+        for stated in figures
+    )
 
 
 def _subject_label(members: list[Fact]) -> str:
