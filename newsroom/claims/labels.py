@@ -9,7 +9,6 @@ are at most `MAX_WORDS` words, all of them words of the sentence.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
 from newsroom.claims.nlp import parse
@@ -22,14 +21,9 @@ _SUBJECTS = {"nsubj", "nsubjpass"}
 _NOUNS = {"NOUN", "PROPN"}
 
 
-@lru_cache(maxsize=4096)
-def _parsed(sentence: str) -> Any:
-    return parse(sentence)
-
-
 def value_label(sentence: str, value: str) -> str:
     """The label for `value` as `sentence` states it; "" when the parse gives nothing readable."""
-    doc = _parsed(sentence)
+    doc = parse(sentence)
     span = _locate(doc, value)
     if span is None:
         return ""
@@ -63,7 +57,7 @@ def value_label(sentence: str, value: str) -> str:
 def counted_noun(sentence: str, value: str) -> str:
     """What a count counts, from the parse: the noun the number qualifies ("38-story tower" -> "story",
     "seven votes" -> "vote", "a five-hour hearing" -> "hour"); "" when it qualifies none."""
-    span = _locate(_parsed(sentence), value)
+    span = _locate(parse(sentence), value)
     if span is None:
         return ""
     head = span.root
