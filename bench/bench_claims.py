@@ -18,6 +18,7 @@ from typing import Any
 from agents import factcheck
 from bench.common import timed, write
 from bench.fixtures import DEMO
+from newsroom.claims.nlp import forget_parses
 from newsroom.deps import Deps
 from newsroom.embedding import embed
 from newsroom.evaluation import NoModel
@@ -50,6 +51,7 @@ def _sources(path: Path) -> list[dict[str, Any]]:
 
 
 def _run(sources: list[dict[str, Any]], topic: str, deps: Deps) -> dict[str, Any]:
+    forget_parses()  # each run reads the story as new: no sentence parsed in an earlier run is reused
     state: Any = {"story_id": "bench", "topic": topic, "sources": sources}
     return dict(factcheck.run(state, deps))
 
