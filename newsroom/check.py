@@ -1,5 +1,7 @@
 """`newsroom check`: is the data dir whole? SQLite integrity, the record store readable, the published
-index matching the files on disk, stories nobody is working on. Each finding is a sentence."""
+index matching the files on disk, stories nobody is working on. With NEWSROOM_DATABASE_URL the database is
+asked first (it answers, `newsroom db upgrade` has run) and the index and the stories are read from it; with
+NEWSROOM_CHROMA_URL the Chroma server is asked. Each finding is a sentence."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsroom.documents.files import file_stem
+from newsroom.registry import StoryRegistry
 from newsroom.settings import Settings
 from newsroom.storage import chroma_sentence, storage_sentence
 
@@ -66,10 +69,36 @@ def check(settings: Settings) -> CheckReport:
         if db.exists():
             problem = _sqlite_ok(db)
             (report.problems.append(problem) if problem else report.ok.append(f"{db} passes integrity_check"))
+    if settings.database:
+        _check_database(settings, report)
+        return report
     _check_store(settings, report)
     if settings.checkpoint_path.exists():
         _check_published(settings, report)
     return report
+
+
+def _check_database(settings: Settings, report: CheckReport) -> None:
+    """The database answers and holds its tables, the store answers; the index and stories read from there."""
+    from newsroom.health import chroma_check, database_check
+
+    url = settings.database or ""
+    found = database_check(url)
+    (report.ok if found.ok else report.problems).append(found.sentence.rstrip("."))
+    if settings.chroma_url:
+        store = chroma_check(settings)
+        (report.ok if store.ok else report.problems).append(store.sentence.rstrip("."))
+    else:
+        _check_store(settings, report)
+    if not found.ok:
+        return  # the index and the stories are in the database that did not answer
+    from newsroom.database.registry import PostgresRegistry
+    from newsroom.storage import StorageError
+
+    try:
+        _check_index(settings, report, PostgresRegistry(url))
+    except StorageError as exc:
+        report.problems.append(str(exc).rstrip("."))
 
 
 def _check_store(settings: Settings, report: CheckReport) -> None:
@@ -90,12 +119,15 @@ def _check_published(settings: Settings, report: CheckReport) -> None:
     from newsroom.registry import Registry
 
     try:
-        registry = Registry(settings.checkpoint_path)
-        index = registry.published_stories()
-        rows = registry.stories(limit=1_000_000)
+        _check_index(settings, report, Registry(settings.checkpoint_path))
     except sqlite3.Error as exc:
         report.problems.append(storage_sentence(exc, settings.checkpoint_path))
-        return
+
+
+def _check_index(settings: Settings, report: CheckReport, registry: StoryRegistry) -> None:
+    """The published index against the files on disk, and unfinished stories nobody holds."""
+    index = registry.published_stories()
+    rows = registry.stories(limit=1_000_000)
     missing = 0
     for story_id, targets in index.items():
         for path in (targets.get("files") or {}).values():
