@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -73,8 +72,12 @@ def build_app(ctx: SlackContext, socket_mode: bool = False) -> App:
         signing_secret=secret or "socket-mode-requests-are-not-signed",
         authorize=authorize,
         request_verification_enabled=not socket_mode,
-        process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="newsroom-ack"),
+        # Each listener answers Slack when it returns, from the request's own thread: with False, Bolt ran it on
+        # a pool and looked every 10 ms whether it had acked (10 ms a request, more under load: bench_scale).
+        # So a listener does only what its answer needs and hands the rest over after it: a job with
+        # `ctx.after_ack` (claimed and queued right after the answer), a Slack call that must follow at once
+        # (a modal) with `ctx.soon`.
+        process_before_response=True,
         # Bolt gives the app a logger of this name at the root's level of the moment: "newsroom" itself would
         # silence every newsroom.* INFO line in a process whose logging was set up after the app was built
         name="newsroom.bolt",

@@ -48,15 +48,15 @@ def register(app: App, ctx: SlackContext) -> None:
             ack(text=escape(exc))
             return
         ack(text=f"Briefing on {beat.name} requested; it will appear in <#{beat.channel}>.")
-        if ctx.first_delivery(body):
-            ctx.enqueue(
-                "brief",
-                lock=f"beat:{beat.name}",
-                beat_name=beat.name,
-                who=f"<@{body['user_id']}>",
-                response_url=body.get("response_url") or "",
-                **run_arguments(),
-            )
+        ctx.after_ack(
+            "brief",
+            once=body,
+            lock=f"beat:{beat.name}",
+            beat_name=beat.name,
+            who=f"<@{body['user_id']}>",
+            response_url=body.get("response_url") or "",
+            **run_arguments(),
+        )
 
     app.command("/newsroom", matchers=[subcommand("brief")])(on_command)
 

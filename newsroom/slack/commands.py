@@ -1,12 +1,13 @@
-"""`/newsroom explain | status | help`: acknowledged at once, the explainer written by the `explain` job (a
-worker process with a database, this process's threads without one)."""
+"""`/newsroom explain | status | help`: answered at once; an explainer is the `open_thread` job (the thread's
+first message) then the `explain` job (the story), on a worker with a database, this process's threads without."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from newsroom.service import Progress
 from newsroom.slack.blocks import MAX_TEXT, help_text
@@ -14,37 +15,34 @@ from newsroom.slack.context import SlackContext, parse, story_id_for, subcommand
 from newsroom.slack.mrkdwn import cut, escape
 from newsroom.slack.replies import failure_line, post_draft_once, progress_line
 
+log = logging.getLogger("newsroom.slack")
+
 
 def jobs(ctx: SlackContext) -> None:
-    ctx.add_jobs({"explain": explain})
+    ctx.add_jobs({"open_thread": open_thread, "explain": explain})
 
 
 def register(app: App, ctx: SlackContext) -> None:
     jobs(ctx)
 
-    def on_explain(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        # Acknowledge first (Slack gives up after 3 s); long work goes to a job.
+    def on_explain(ack: Ack, body: dict[str, Any]) -> None:
+        # Slack has its answer first (it gives up after 3 s); the request is claimed and queued right after,
+        # and the thread's first message and the story are jobs.
         _, rest = parse(body.get("text", ""))
         if not rest:
             ack(text="Say what the explainer is about: `/newsroom explain the transit budget`.")
             return
         ack()
-        if ctx.first_delivery(body):
-            channel, user = body["channel_id"], body["user_id"]
-            parent = client.chat_postMessage(
-                channel=channel,
-                text=cut(f"Explainer on “{escape(rest)}”, requested by <@{user}>", MAX_TEXT),
-            )
-            story_id = story_id_for(channel, str(parent["ts"]))
-            ctx.enqueue(
-                "explain",
-                lock=story_id,
-                queueing_lock=f"explain:{story_id}",
-                channel=channel,
-                thread_ts=str(parent["ts"]),
-                topic=rest,
-                user=user,
-            )
+        request = str(body.get("trigger_id") or uuid.uuid4().hex)
+        ctx.after_ack(
+            "open_thread",
+            once=body,
+            queueing_lock=f"open_thread:{request}",
+            channel=body["channel_id"],
+            topic=rest,
+            user=body["user_id"],
+            request=request,
+        )
 
     def on_status(ack: Ack, body: dict[str, Any]) -> None:
         _, rest = parse(body.get("text", ""))
@@ -61,6 +59,27 @@ def register_help(app: App) -> None:
         ack(text=help_text())
 
     app.command("/newsroom")(on_help)
+
+
+def open_thread(ctx: SlackContext, channel: str, topic: str, user: str, request: str) -> None:
+    """The `open_thread` job: the thread an explainer is written in, opened once (run again after its worker
+    died, it does not open a second), then the story handed on as the `explain` job, the thread its lock."""
+    if not ctx.room.registry.claim_once(f"thread:{request}"):
+        log.info("the thread of request %s was opened already", request)
+        return
+    parent = ctx.client.chat_postMessage(
+        channel=channel, text=cut(f"Explainer on “{escape(topic)}”, requested by <@{user}>", MAX_TEXT)
+    )
+    story_id = story_id_for(channel, str(parent["ts"]))
+    ctx.enqueue(
+        "explain",
+        lock=story_id,
+        queueing_lock=f"explain:{story_id}",
+        channel=channel,
+        thread_ts=str(parent["ts"]),
+        topic=topic,
+        user=user,
+    )
 
 
 def explain(ctx: SlackContext, channel: str, thread_ts: str, topic: str, user: str) -> None:

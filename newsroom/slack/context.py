@@ -57,6 +57,44 @@ class SlackContext:
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-story")
     )
 
+    soon_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-soon")
+    )
+    """Slack calls a listener makes right after its answer (opening a modal within the trigger's 3 s)."""
+
+    def soon(self, fn: Callable[..., None], *args: Any) -> None:
+        """Run `fn(*args)` on this process right after the listener returns and Slack has its answer; a failure
+        is logged (whoever clicked is told by `fn` itself when it can)."""
+
+        def guarded() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("%s after answering Slack failed", getattr(fn, "__name__", fn))
+
+        self.soon_pool.submit(guarded)
+
+    def after_ack(
+        self,
+        name: str,
+        *,
+        once: dict[str, Any] | None = None,
+        lock: str | None = None,
+        queueing_lock: str | None = None,
+        **arguments: Any,
+    ) -> None:
+        """From a listener: hand the job `name` over once Slack has its answer, so the answer waits on nothing
+        (bench_scale.py). `once` is the request's body: a redelivery (same trigger id) is not handed over."""
+        if name not in self.jobs:
+            raise KeyError(f"no Slack job is named {name!r}")
+
+        def hand_over() -> None:
+            if once is None or self.first_delivery(once):
+                self.enqueue(name, lock=lock, queueing_lock=queueing_lock, **arguments)
+
+        hand_over.__name__ = f"hand_over_{name}"
+        self.soon(hand_over)
+
     def add_jobs(self, jobs: Mapping[str, Job]) -> None:
         for name, fn in jobs.items():
             if self.jobs.get(name, fn) is not fn:

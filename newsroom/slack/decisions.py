@@ -74,6 +74,34 @@ def _editors_target(
     return target
 
 
+def _open_revise_modal(
+    ctx: SlackContext, client: WebClient, body: dict[str, Any], action: dict[str, Any]
+) -> None:
+    """The Revise modal, opened for an editor on a draft still waiting; anyone else is told why not."""
+    user, channel, message_ts = _where(body)
+    target = _editors_target(ctx, client, action.get("value"), channel, user)
+    if target is None:
+        return
+    story_id, version = target
+    try:
+        current = ctx.room.show(story_id)
+    except StoryError as exc:
+        _tell(client, channel, user, escape(exc))
+        return
+    if current.get("status") != "pending_approval" or current.get("draft_version") != version:
+        _tell(
+            client,
+            channel,
+            user,
+            f"That draft was superseded or decided (story is {current.get('status', '?').replace('_', ' ')},"
+            f" draft {current.get('draft_version')}); nothing was changed.",
+        )
+        return
+    client.views_open(
+        trigger_id=body["trigger_id"], view=revise_modal(story_id, version, channel, message_ts)
+    )
+
+
 def jobs(ctx: SlackContext) -> None:
     ctx.add_jobs({"decide": decide, "revise": revise})
 
@@ -85,7 +113,7 @@ def register(app: App, ctx: SlackContext) -> None:
         ack()
         user, channel, message_ts = _where(body)
         target = _value(action.get("value"))
-        ctx.enqueue(
+        ctx.after_ack(
             "decide",
             lock=target[0] if target else None,  # one story's jobs never run at once
             action_id=action["action_id"],
@@ -96,29 +124,8 @@ def register(app: App, ctx: SlackContext) -> None:
         )
 
     def open_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()  # then open the modal at once: its trigger expires 3 s after the click
-        user, channel, message_ts = _where(body)
-        target = _editors_target(ctx, client, action.get("value"), channel, user)
-        if target is None:
-            return
-        story_id, version = target
-        try:
-            current = ctx.room.show(story_id)
-        except StoryError as exc:
-            _tell(client, channel, user, escape(exc))
-            return
-        if current.get("status") != "pending_approval" or current.get("draft_version") != version:
-            _tell(
-                client,
-                channel,
-                user,
-                f"That draft was superseded or decided (story is {current.get('status', '?').replace('_', ' ')},"
-                f" draft {current.get('draft_version')}); nothing was changed.",
-            )
-            return
-        client.views_open(
-            trigger_id=body["trigger_id"], view=revise_modal(story_id, version, channel, message_ts)
-        )
+        ack()  # the modal opens right after, on this process: its trigger expires 3 s after the click
+        ctx.soon(_open_revise_modal, ctx, client, body, action)
 
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         note = _note(view)
@@ -128,7 +135,7 @@ def register(app: App, ctx: SlackContext) -> None:
         ack()
         meta = json.loads(view.get("private_metadata") or "{}")
         story_id = str(meta.get("story_id", ""))
-        ctx.enqueue(
+        ctx.after_ack(
             "revise",
             lock=story_id or None,
             story_id=story_id,

@@ -32,8 +32,8 @@ def register(app: App, ctx: SlackContext) -> None:
 
     def on_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         _, rest = parse(body.get("text", ""))
-        if on_ingest(ctx, ack, body, client, rest) and ctx.first_delivery(body):
-            ctx.enqueue("ingest", text=rest, response_url=body.get("response_url") or "")
+        if on_ingest(ctx, ack, body, client, rest):
+            ctx.after_ack("ingest", once=body, text=rest, response_url=body.get("response_url") or "")
 
     app.command("/newsroom", matchers=[subcommand("ingest")])(on_command)
 

@@ -80,7 +80,7 @@ def register(app: App, ctx: SlackContext) -> None:
         ack()
         container = body.get("container") or {}
         story_id = _story_of(action.get("value"))
-        ctx.enqueue(
+        ctx.after_ack(
             "retry_click",
             lock=story_id,
             value=action.get("value") or "",
@@ -95,11 +95,10 @@ def register(app: App, ctx: SlackContext) -> None:
             ack(text="Say which story: `/newsroom retry <story>` (`/newsroom status` lists them).")
             return
         ack(text=f"Retrying {rest} …")
-        if ctx.first_delivery(body):
-            story_id = rest.split()[0]
-            ctx.enqueue(
-                "retry", lock=story_id, story_id=story_id, response_url=body.get("response_url") or ""
-            )
+        story_id = rest.split()[0]
+        ctx.after_ack(
+            "retry", once=body, lock=story_id, story_id=story_id, response_url=body.get("response_url") or ""
+        )
 
     app.action(RETRY)(on_retry)
     app.command("/newsroom", matchers=[subcommand("retry")])(on_command)

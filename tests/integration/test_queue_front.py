@@ -93,19 +93,13 @@ def test_each_request_becomes_one_named_job_with_json_arguments(front: Front) ->
         front.url, click(RETRY, json.dumps({"story_id": "slack-CNEWS-1.000001"}), EDITOR, CHANNEL, "1.000003")
     )
     jobs = {j["name"]: j for j in _wait(front.queue, 5)}
-    assert set(jobs) == {"explain", "brief", "retry", "decide", "retry_click"}
-    parent = front.slack.of("chat.postMessage")[0]  # the thread is opened at once, by the front
-    story = f"slack-{CHANNEL}-{parent['_ts']}"
-    assert jobs["explain"] == {
-        "name": "explain",
-        "arguments": {
-            "channel": CHANNEL,
-            "thread_ts": parent["_ts"],
-            "topic": "the transit budget",
-            "user": "UREQ",
-        },
-        "lock": story,
-        "queueing": f"explain:{story}",
+    assert set(jobs) == {"open_thread", "brief", "retry", "decide", "retry_click"}
+    assert front.slack.of("chat.postMessage") == []  # a front answers and hands over; it posts nothing itself
+    assert jobs["open_thread"] == {
+        "name": "open_thread",
+        "arguments": {"channel": CHANNEL, "topic": "the transit budget", "user": "UREQ", "request": "T-e"},
+        "lock": None,
+        "queueing": "open_thread:T-e",
     }
     brief = jobs["brief"]["arguments"]
     assert {k: brief.pop(k) for k in ("beat_name", "who", "response_url")} == {
@@ -123,13 +117,36 @@ def test_each_request_becomes_one_named_job_with_json_arguments(front: Front) ->
     assert set(jobs) <= set(front.ctx.jobs)
 
 
+def test_the_thread_job_opens_the_thread_once_and_hands_the_story_on(front: Front) -> None:
+    post(front.url, command("explain the transit budget", trigger="T-t"))
+    (job,) = _wait(front.queue, 1)
+    front.ctx.run_job(job["name"], job["arguments"])
+    front.ctx.run_job(job["name"], job["arguments"])  # run again, as after its worker died
+    parents = front.slack.of("chat.postMessage")
+    assert len(parents) == 1 and "thread_ts" not in parents[0]
+    assert "the transit budget" in parents[0]["text"] and "<@UREQ>" in parents[0]["text"]
+    story = f"slack-{CHANNEL}-{parents[0]['_ts']}"
+    assert front.queue.deferred[1:] == [
+        {
+            "name": "explain",
+            "arguments": {
+                "channel": CHANNEL,
+                "thread_ts": parents[0]["_ts"],
+                "topic": "the transit budget",
+                "user": "UREQ",
+            },
+            "lock": story,
+            "queueing": f"explain:{story}",
+        }
+    ]
+
+
 def test_a_redelivered_command_is_enqueued_once(front: Front) -> None:
     body = command("explain the transit budget", trigger="T-same")
     post(front.url, body)
     post(front.url, body, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     time.sleep(0.5)
-    assert [j["name"] for j in _wait(front.queue, 1)] == ["explain"]
-    assert len([b for b in front.slack.of("chat.postMessage") if "thread_ts" not in b]) == 1
+    assert [j["name"] for j in _wait(front.queue, 1)] == ["open_thread"]
 
 
 def test_an_unknown_job_name_is_refused_not_dropped(front: Front) -> None:

@@ -216,12 +216,13 @@ def test_a_front_enqueues_a_worker_drafts_and_a_decision_clicked_on_two_fronts_p
         request_story(d, fronts[0])
         ack_s = time.perf_counter() - started
         time.sleep(1.0)
-        # the front acknowledged and enqueued: no worker yet, so no story work has happened
-        assert d.jobs("slack.explain") == [("todo", 0)]
-        assert not drafts(d.slack) and not any(t.startswith("Research") for t in d.slack.texts())
+        # the front acknowledged and enqueued: no worker yet, so nothing was posted, no story work happened
+        assert d.jobs("slack.open_thread") == [("todo", 0)]
+        assert d.slack.of("chat.postMessage") == []
         d.worker("worker", "--concurrency", "2")
         d.until(lambda: len(drafts(d.slack)) >= 1, "no draft was posted")
         d.until(lambda: d.jobs("slack.explain") == [("succeeded", 1)], "the job did not succeed")
+        assert d.jobs("slack.open_thread") == [("succeeded", 1)]
         parent = d.slack.of("chat.postMessage")[0]
         draft = drafts(d.slack)[0]
         assert draft["thread_ts"] == parent["_ts"]
