@@ -59,6 +59,10 @@ class StoryRegistry(Protocol):
         """True the first time `key` is seen, in any process."""
         ...
 
+    def claimed(self, prefix: str) -> list[str]:
+        """Every key claimed with `claim_once` that starts with `prefix` (taken literally), sorted."""
+        ...
+
     def release_decision(self, story_id: str, draft_version: int) -> None: ...
     def decision_for(self, story_id: str, draft_version: int) -> dict[str, Any] | None: ...
     def mark_briefed(self, beat: str, record_ids: list[str], story_id: str) -> None: ...
@@ -177,6 +181,14 @@ class Registry:
                 "INSERT OR IGNORE INTO deliveries VALUES (?, ?)", (key, datetime.now(UTC).isoformat())
             )
             return cur.rowcount == 1
+
+    def claimed(self, prefix: str) -> list[str]:
+        """Every key claimed with `claim_once` that starts with `prefix` (taken literally), sorted."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key FROM deliveries WHERE substr(key, 1, ?) = ? ORDER BY key", (len(prefix), prefix)
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def release_decision(self, story_id: str, draft_version: int) -> None:
         with self._lock:

@@ -79,6 +79,8 @@ class StoryRuns:
     """The part of the facade that runs, resumes and retries stories (mixed into service.Newsroom)."""
 
     settings: Settings
+    status_listeners: list[Callable[[str, str], None]]
+    """Called with (story id, status) each time a run leaves a story in a status (drafted, published, failed …)."""
     if TYPE_CHECKING:
 
         @property
@@ -160,6 +162,7 @@ class StoryRuns:
             raise StoryError(self._failed_sentence(story_id, reason)) from None
         state = self._state(story_id)
         self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
+        self._changed(story_id, state.get("status", "running"))
         return self._explainer(story_id)
 
     @staticmethod
@@ -174,6 +177,16 @@ class StoryRuns:
             self.registry.set_status(story_id, status, self._state(story_id).get("draft_version", 0))
         except Exception:  # the database that failed may fail again: the log keeps it
             log.exception("could not mark story %s %s", story_id, status)
+        self._changed(story_id, status)
+
+    def _changed(self, story_id: str, status: str) -> None:
+        """Tell whoever listens (Slack's App Home) that a run left a story in `status`; a listener's fault
+        is logged, never the story's."""
+        for listener in list(self.status_listeners):
+            try:
+                listener(story_id, status)
+            except Exception:
+                log.exception("a status listener failed for story %s", story_id)
 
     def fail_story(self, story_id: str, sentence: str) -> None:
         """The story stopped; it stays resumable with `retry`, and never stays `running`."""

@@ -52,6 +52,8 @@ class Newsroom(StoryRuns):
     publishers: Mapping[str, Publisher] = field(default_factory=dict)
     """Publication targets besides the files (the publish channel, later a CMS), by name: passed in by
     whoever builds the room (`serve` passes the Slack channel), fixed from then on."""
+    status_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+    """Told (story id, status) when a run leaves a story in a status: the Slack Home refreshes on it."""
 
     @cached_property
     def store(self) -> SourceStore:

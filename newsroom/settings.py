@@ -208,6 +208,9 @@ class SlackSettings(BaseModel):
     ingest_group: str | None = Field(
         None, description="Slack user group allowed to /newsroom ingest (besides the approvers)."
     )
+    explain_channel: str | None = Field(
+        None, description="Where App Home's New explainer starts a story when no beat (with its channel) is picked."
+    )
 
     @property
     def approver_ids(self) -> list[str]:

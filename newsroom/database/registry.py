@@ -93,6 +93,15 @@ class PostgresRegistry:
             )
             return cur.rowcount == 1
 
+    def claimed(self, prefix: str) -> list[str]:
+        """Every key claimed with `claim_once` that starts with `prefix` (taken literally), sorted."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                'SELECT key FROM newsroom_deliveries WHERE left(key, %s) = %s ORDER BY key COLLATE "C"',
+                (len(prefix), prefix),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def release_decision(self, story_id: str, draft_version: int) -> None:
         with self._conn() as conn:
             conn.execute(

@@ -61,15 +61,32 @@ def register_help(app: App) -> None:
     app.command("/newsroom")(on_help)
 
 
-def open_thread(ctx: SlackContext, channel: str, topic: str, user: str, request: str) -> None:
+def open_thread(
+    ctx: SlackContext,
+    channel: str,
+    topic: str,
+    user: str,
+    request: str,
+    beat: str | None = None,
+    links: list[str] | None = None,
+) -> None:
     """The `open_thread` job: the thread an explainer is written in, opened once (run again after its worker
-    died, it does not open a second), then the story handed on as the `explain` job, the thread its lock."""
+    died, it does not open a second), then the story handed on as the `explain` job, the thread its lock.
+    A channel the bot cannot post in is said to the requester in the app's messages."""
     if not ctx.room.registry.claim_once(f"thread:{request}"):
         log.info("the thread of request %s was opened already", request)
         return
-    parent = ctx.client.chat_postMessage(
-        channel=channel, text=cut(f"Explainer on “{escape(topic)}”, requested by <@{user}>", MAX_TEXT)
-    )
+    on_beat = f" on the {escape(beat)} beat" if beat else ""
+    try:
+        parent = ctx.client.chat_postMessage(
+            channel=channel,
+            text=cut(f"Explainer on “{escape(topic)}”{on_beat}, requested by <@{user}>", MAX_TEXT),
+        )
+    except Exception as exc:
+        ctx.client.chat_postMessage(
+            channel=user, text=failure_line(f"Starting the explainer in <#{channel}>", exc)
+        )
+        return
     story_id = story_id_for(channel, str(parent["ts"]))
     ctx.enqueue(
         "explain",
@@ -79,12 +96,23 @@ def open_thread(ctx: SlackContext, channel: str, topic: str, user: str, request:
         thread_ts=str(parent["ts"]),
         topic=topic,
         user=user,
+        **({"beat": beat} if beat else {}),
+        **({"links": links} if links else {}),
     )
 
 
-def explain(ctx: SlackContext, channel: str, thread_ts: str, topic: str, user: str) -> None:
-    """The `explain` job: the story of the thread, to its draft. Run again (its worker died), it continues the
-    story from its last checkpoint, and a draft already posted is not posted twice."""
+def explain(
+    ctx: SlackContext,
+    channel: str,
+    thread_ts: str,
+    topic: str,
+    user: str,
+    beat: str | None = None,
+    links: list[str] | None = None,
+) -> None:
+    """The `explain` job: the story of the thread, to its draft (`links` read first, `beat` recorded). Run again
+    (its worker died), it continues the story from its last checkpoint, and a draft already posted is not
+    posted twice."""
     story_id = story_id_for(channel, thread_ts)
     client = ctx.client
 
@@ -95,6 +123,13 @@ def explain(ctx: SlackContext, channel: str, thread_ts: str, topic: str, user: s
         say(progress_line(p))
         ctx.step()
 
+    if links and not ctx.room.registry.exists(story_id):  # read first: research then finds them
+        say(f"Reading {len(links)} link{'s' if len(links) != 1 else ''} first …")
+        try:
+            report = ctx.room.ingest(links, untrusted=True)  # a Slack user's links: public addresses only
+            say(cut(escape("\n".join(report.summary())), MAX_TEXT))
+        except Exception as exc:
+            say(failure_line("Reading the links", exc))
     try:
         if ctx.room.registry.exists(story_id):
             say("Picking the story up again from its last saved step …")
@@ -102,7 +137,7 @@ def explain(ctx: SlackContext, channel: str, thread_ts: str, topic: str, user: s
         else:
             say("Researching the source store …")
             explainer = ctx.room.explain(
-                topic, requested_by=f"slack:{user}", story_id=story_id, on_progress=progress
+                topic, beat=beat, requested_by=f"slack:{user}", story_id=story_id, on_progress=progress
             )
     except Exception as exc:
         say(failure_line(f"The explainer on “{topic}”", exc))

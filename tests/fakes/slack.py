@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from tests.fakes import blockkit
 from tests.fakes.server import QuietHandler, serve
 
 
@@ -61,6 +62,14 @@ class FakeSlack:
             return {"ok": True, "users": self.group_members}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
+        if method in ("views.publish", "views.open", "views.update"):
+            refused = blockkit.problems(body.get("view") or {})
+            if refused:  # Slack refuses the whole view and says why
+                return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": refused}}
+            return {"ok": True, "view": {**body.get("view", {}), "id": f"V{next(self._ts):06d}"}}
+        if method == "chat.getPermalink":
+            ts = str(body.get("message_ts", "")).replace(".", "")
+            return {"ok": True, "permalink": f"https://fake.slack.test/archives/{body.get('channel')}/p{ts}"}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"}
         return {"ok": True}

@@ -75,3 +75,46 @@ def submit(view: dict[str, Any], note: str, user: str) -> str:
         },
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def event(inner: dict[str, Any], event_id: str = "Ev1") -> str:
+    """An Events API callback as Slack posts it (JSON: send it with `JSON` headers)."""
+    return json.dumps(
+        {
+            "token": "unused",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": inner,
+        }
+    )
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+def home_click(action_id: str, value: str, user: str, trigger: str = "T-3") -> str:
+    """A button pressed on the App Home tab: its container is the view, there is no channel."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "trigger_id": trigger,
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "callback_id": "newsroom_home"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def submit_view(view: dict[str, Any], values: dict[str, Any], user: str, view_id: str = "V1") -> str:
+    """A modal submitted with `values` as Slack's `state.values` (block_id → action_id → value)."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "view": {**view, "id": view_id, "state": {"values": values}},
+    }
+    return urlencode({"payload": json.dumps(payload)})
