@@ -85,6 +85,16 @@ def test_a_delivery_key_is_claimed_once(registry: StoryRegistry) -> None:
     assert registry.claim_once("slot:city:2026-11-23T07:00")
 
 
+def test_claimed_keys_are_listed_by_literal_prefix(registry: StoryRegistry) -> None:
+    for key in ("home-viewer:UB", "home-viewer:UA", "home-viewers:UX", "home_viewer:UY", "x-home-viewer:UZ"):
+        registry.claim_once(key)
+    registry.claim_once("home-viewer:UA")  # claimed twice, listed once
+    registry.claim_once("100%_off:a")
+    assert registry.claimed("home-viewer:") == ["home-viewer:UA", "home-viewer:UB"]
+    assert registry.claimed("100%_") == ["100%_off:a"]  # % and _ are not patterns
+    assert registry.claimed("nobody:") == []
+
+
 def test_briefed_records_are_remembered_per_beat(registry: StoryRegistry) -> None:
     assert registry.briefed("city") == set() and registry.last_briefing("city") is None
     registry.mark_briefed("city", ["r1", "r2"], "brief-1")
