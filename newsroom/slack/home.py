@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from newsroom.service import StoryError
 from newsroom.slack.context import SlackContext, story_id_for, thread_of
 from newsroom.slack.home_blocks import (
     HOME_PAGE,
@@ -98,6 +99,8 @@ def _waiting(ctx: SlackContext, client: WebClient, row: dict[str, Any], links: P
             else f"{problems} problem{'s' if problems != 1 else ''} found"
             + (f" ({left} by the publishability check)" if left else "")
         )
+    except StoryError as exc:  # indexed but never checkpointed (it died before its first step)
+        log.info("Home lists story %s by its topic: %s", row.get("story_id"), exc)
     except Exception:
         log.warning("could not read story %s for Home", row.get("story_id"), exc_info=True)
     return Waiting(

@@ -303,6 +303,8 @@ def read_submission(view: dict[str, Any], beats: set[str], permits: Callable[[st
     errors: dict[str, str] = {}
     if not topic:
         errors["topic"] = "Say what the explainer is about, e.g. “the transit budget”."
+    elif len(topic) > MAX_TOPIC:
+        errors["topic"] = f"Keep the topic under {MAX_TOPIC} characters; it is {len(topic)}."
     if beat is not None and beat not in beats:
         errors["beat"] = f"There is no beat {beat!r} any more; pick another or none."
     links, problem = parse_links(raw, permits)

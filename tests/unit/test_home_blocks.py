@@ -181,6 +181,8 @@ def test_a_submission_is_checked_field_by_field() -> None:
     )
     bad = read_submission(values("   ", "gone"), {"city-hall"}, public_only)
     assert set(bad.errors) == {"topic", "beat"}
+    long = read_submission(values("word " * 100), set(), public_only)
+    assert long.errors == {"topic": "Keep the topic under 300 characters; it is 499."}
     for link in ("ftp://example.org/x", "example.org/story", "javascript:alert(1)"):
         assert (
             "not an http(s) link"
