@@ -209,7 +209,7 @@ class SlackSettings(BaseModel):
         None, description="Slack user group allowed to /newsroom ingest (besides the approvers)."
     )
     explain_channel: str | None = Field(
-        None, description="Where App Home's New explainer starts a story when no beat (with its channel) is picked."
+        None, description="Where App Home's New explainer starts a story when no beat is picked."
     )
 
     @property
