@@ -162,17 +162,17 @@ def _beats(ctx: SlackContext, recent: list[dict[str, Any]], now: datetime) -> tu
         last = next(
             (r for r in recent if r.get("kind") == "briefing" and r.get("topic") == f"briefing: {name}"), None
         )
-        said = (
-            f"{str(last['status']).replace('_', ' ')} {str(last.get('updated_at'))[:10]}"
-            if last
-            else ("published " + str(ctx.room.registry.last_briefing(name) or "")[:10]).strip()
-        )
+        if last:
+            said = f"{str(last['status']).replace('_', ' ')} {str(last.get('updated_at'))[:10]}"
+        else:
+            published = ctx.room.registry.last_briefing(name)
+            said = f"published {published[:10]}" if published else "none yet"
         try:
             nxt = beat.next_run(now)
         except Exception:
             nxt = None
-        lines.append(BeatLine(name, beat.channel, nxt, said if said != "published" else "none yet"))
-    no_file = len(loaded.errors) == 1 and not loaded.beats
+        lines.append(BeatLine(name, beat.channel, nxt, said))
+    no_file = not loaded.path.exists()  # no beats set up is not an error on Home
     return lines, 0 if no_file else len(loaded.errors)
 
 
