@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from newsroom.service import StoryError
-from newsroom.slack.context import SlackContext, story_id_for, thread_of
+from newsroom.slack.context import SlackContext, thread_of
 from newsroom.slack.home_blocks import (
     HOME_PAGE,
     LISTED,
@@ -31,8 +31,6 @@ from newsroom.slack.home_blocks import (
     public_hosts,
     read_submission,
 )
-from newsroom.slack.mrkdwn import cut, escape
-from newsroom.slack.replies import failure_line
 
 log = logging.getLogger("newsroom.slack")
 VIEWER = "home-viewer:"
@@ -208,7 +206,7 @@ def jobs(ctx: SlackContext) -> Permalinks:
         if status in SETTLED:
             ctx.enqueue("home_refresh", queueing_lock=f"home:{story_id}", story_id=story_id)
 
-    ctx.add_jobs({"home_refresh": refresh, "home_explain": start_explainer})
+    ctx.add_jobs({"home_refresh": refresh})
     ctx.room.status_listeners.append(changed)
     return links
 
@@ -216,23 +214,27 @@ def jobs(ctx: SlackContext) -> Permalinks:
 def register(app: App, ctx: SlackContext) -> None:
     links = jobs(ctx)
 
+    # Each listener answers Slack first; Home is drawn and modals open right after (`ctx.soon`).
+    def opened(user: str, client: WebClient) -> None:
+        ctx.room.registry.claim_once(f"{VIEWER}{user}")
+        publish(ctx, client, user, 0, links)
+
     def on_opened(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return  # the Messages tab
         user = str(event.get("user") or "")
         if user:
-            ctx.room.registry.claim_once(f"{VIEWER}{user}")
-            publish(ctx, client, user, 0, links)
+            ctx.soon(opened, user, client)
 
     def on_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        publish(ctx, client, body["user"]["id"], page_of(action.get("value")), links)
+        ctx.soon(publish, ctx, client, body["user"]["id"], page_of(action.get("value")), links)
 
     def on_new(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()  # then open at once: the trigger expires 3 s after the click
-        client.views_open(trigger_id=body["trigger_id"], view=new_explainer_modal(_beat_names(ctx)))
+        ack()  # the modal opens right after: the trigger expires 3 s after the click
+        ctx.soon(_open_modal, ctx, client, body["trigger_id"])
 
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         beats = _beat_channels(ctx)
         asked = read_submission(view, set(beats), public_hosts(ctx.settings.fetch_allow))
         errors = dict(asked.errors)
@@ -249,29 +251,15 @@ def register(app: App, ctx: SlackContext) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        user = body["user"]["id"]
-        if not ctx.room.registry.claim_once(f"home-new:{view.get('id') or body.get('trigger_id')}"):
-            return  # the same submission delivered again: one story
-        beat = f" on the {escape(asked.beat)} beat" if asked.beat else ""
-        try:
-            parent = client.chat_postMessage(
-                channel=channel,
-                text=cut(f"Explainer on “{escape(asked.topic)}”{beat}, requested by <@{user}>", 3000),
-            )
-        except Exception as exc:
-            client.chat_postMessage(
-                channel=user, text=failure_line(f"Starting the explainer in <#{channel}>", exc)
-            )
-            return
-        story_id = story_id_for(channel, str(parent["ts"]))
-        ctx.enqueue(
-            "home_explain",
-            lock=story_id,
-            queueing_lock=f"explain:{story_id}",
+        # the same submission delivered again opens no second thread: the view is the request
+        request = f"home-new:{view.get('id') or body.get('trigger_id')}"
+        ctx.after_ack(
+            "open_thread",
+            queueing_lock=f"open_thread:{request}",
             channel=channel,
-            thread_ts=str(parent["ts"]),
             topic=asked.topic,
-            user=user,
+            user=body["user"]["id"],
+            request=request,
             beat=asked.beat,
             links=asked.links,
         )
@@ -290,30 +278,9 @@ def _beat_channels(ctx: SlackContext) -> dict[str, str]:
         return {}
 
 
+def _open_modal(ctx: SlackContext, client: WebClient, trigger_id: str) -> None:
+    client.views_open(trigger_id=trigger_id, view=new_explainer_modal(_beat_names(ctx)))
+
+
 def _beat_names(ctx: SlackContext) -> list[str]:
     return sorted(_beat_channels(ctx))
-
-
-def start_explainer(
-    ctx: SlackContext,
-    channel: str,
-    thread_ts: str,
-    topic: str,
-    user: str,
-    beat: str | None = None,
-    links: list[str] | None = None,
-) -> None:
-    """The `home_explain` job: the modal's links ingested first (a Slack user's: public addresses only),
-    then the story written exactly as `/newsroom explain` writes it (its `explain` job, by name)."""
-    if links and not ctx.room.registry.exists(story_id_for(channel, thread_ts)):
-
-        def say(text: str) -> None:
-            ctx.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
-
-        say(f"Reading {len(links)} link{'s' if len(links) != 1 else ''} first …")
-        try:
-            report = ctx.room.ingest(links, untrusted=True)
-            say(cut(escape("\n".join(report.summary())), 3000))
-        except Exception as exc:
-            say(failure_line("Reading the links", exc))
-    ctx.jobs["explain"](ctx, channel=channel, thread_ts=thread_ts, topic=topic, user=user, beat=beat)
