@@ -18,6 +18,8 @@ from newsroom.beats import Beat, BeatsFile, load_beats
 from newsroom.briefing import BriefingPlan
 from newsroom.checkpoint import open_checkpointer
 from newsroom.deps import Deps
+from newsroom.edits import EditRefused as EditRefused
+from newsroom.edits import StoryEdits
 from newsroom.fetchguard import FetchPolicy, guarded_fetcher, iter_url
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
@@ -42,7 +44,7 @@ log = logging.getLogger("newsroom")
 
 
 @dataclass
-class Newsroom(StoryRuns):
+class Newsroom(StoryRuns, StoryEdits):
     """Holds the configured collaborators; each is built on first use and injected everywhere."""
 
     settings: Settings
