@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from newsroom.slack.mrkdwn import cut, escape, link
@@ -11,6 +12,7 @@ MAX_BLOCKS = 50
 MAX_TEXT = 3000
 MAX_HEADER = 150
 APPROVE, REVISE, REJECT = "newsroom_approve", "newsroom_revise", "newsroom_reject"
+EDIT = "newsroom_edit"
 REVISE_MODAL = "newsroom_revise_modal"
 RETRY = "newsroom_retry"
 
@@ -156,6 +158,12 @@ def buttons(ex: dict[str, Any]) -> dict[str, Any]:
             },
             {
                 "type": "button",
+                "action_id": EDIT,
+                "value": value,
+                "text": {"type": "plain_text", "text": "Edit"},
+            },
+            {
+                "type": "button",
                 "action_id": REVISE,
                 "value": value,
                 "text": {"type": "plain_text", "text": "Request changes"},
@@ -180,8 +188,8 @@ def draft_messages(ex: dict[str, Any]) -> list[list[dict[str, Any]]]:
             "elements": [
                 {
                     "type": "mrkdwn",
-                    "text": f"Draft {ex.get('draft_version', 0)} of story `{escape(ex['story_id'])}` "
-                    "— waiting for an editor.",
+                    "text": f"Draft {ex.get('draft_version', 0)} of story `{escape(ex['story_id'])}`"
+                    f"{edited_by(ex)} — waiting for an editor.",
                 }
             ],
         }
@@ -201,6 +209,21 @@ def draft_messages(ex: dict[str, Any]) -> list[list[dict[str, Any]]]:
         blocks = blocks[MAX_BLOCKS - 1 :]
     messages.append(blocks)
     return messages
+
+
+def edited_by(ex: dict[str, Any]) -> str:
+    """Says who edited this draft into being (", edited by @editor", from the history); "" for a writer's draft."""
+    version = ex.get("draft_version", 0)
+    edits = [h for h in ex.get("history") or [] if h.get("kind") == "edit" and h.get("version") == version]
+    if not edits:
+        return ""
+    who = str(edits[-1].get("by") or "someone")
+    user = who.removeprefix("slack:")
+    return (
+        f", edited by <@{user}>"
+        if re.fullmatch(r"[UW][A-Z0-9]{2,20}", user)
+        else f", edited by {escape(who)}"
+    )
 
 
 def decided_blocks(ex: dict[str, Any], line: str) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -22,7 +21,7 @@ from newsroom.slack.blocks import (
     revise_modal,
 )
 from newsroom.slack.context import SlackContext, thread_of
-from newsroom.slack.mrkdwn import cut, escape
+from newsroom.slack.mrkdwn import cut, escape, when
 from newsroom.slack.replies import failure_line, post_draft_once, progress_line
 
 log = logging.getLogger("newsroom.slack")
@@ -30,14 +29,6 @@ NOT_AN_EDITOR = (
     "Only editors can approve, reject or request changes on drafts; nothing was changed. "
     "Ask an editor, or ask whoever runs newsroom to add you to NEWSROOM_SLACK_APPROVERS."
 )
-
-
-def when(at: datetime | None = None) -> str:
-    """A time every reader sees in their own zone (Slack date formatting), with an ISO fallback."""
-    at = at or datetime.now(UTC)
-    return (
-        f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{at.isoformat(timespec='minutes')}>"
-    )
 
 
 def _where(body: dict[str, Any]) -> tuple[str, str, str]:

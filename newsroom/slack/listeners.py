@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from newsroom.slack import briefs, commands, decisions, home, ingest, recovery
+from newsroom.slack import briefs, commands, decisions, edits, home, ingest, recovery
 from newsroom.slack.context import SlackContext
 
 
@@ -18,10 +18,11 @@ def register_listeners(app: App, ctx: SlackContext) -> None:
     recovery.register(app, ctx)
     decisions.register(app, ctx)
     home.register(app, ctx)
+    edits.register(app, ctx)
     commands.register_help(app)
 
 
 def register_jobs(ctx: SlackContext) -> None:
     """Every feature's jobs on a context no Bolt app serves (`newsroom worker`)."""
-    for feature in (commands, ingest, briefs, recovery, decisions, home):
+    for feature in (commands, ingest, briefs, recovery, decisions, home, edits):
         feature.jobs(ctx)

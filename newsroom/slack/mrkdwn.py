@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 ELLIPSIS = "…"
@@ -49,3 +50,11 @@ def _whole(head: str) -> str:
     if amp >= 0 and ";" not in head[amp:]:
         head = head[:amp]
     return head
+
+
+def when(at: datetime | None = None) -> str:
+    """A time every reader sees in their own zone (Slack date formatting), with an ISO fallback."""
+    at = at or datetime.now(UTC)
+    return (
+        f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{at.isoformat(timespec='minutes')}>"
+    )

@@ -58,6 +58,10 @@ class FakeSlack:
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method in ("views.open", "views.update"):
+            view = body.get("view") if isinstance(body.get("view"), dict) else {}
+            view_id = body.get("view_id") or f"V{next(self._ts):06d}"
+            return {"ok": True, "view": {**view, "id": view_id, "hash": f"{view_id}-h"}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.group_members}
         if method == "apps.connections.open":

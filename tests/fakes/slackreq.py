@@ -118,3 +118,35 @@ def submit_view(view: dict[str, Any], values: dict[str, Any], user: str, view_id
         "view": {**view, "id": view_id, "state": {"values": values}},
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def submit_inputs(view: dict[str, Any], changes: dict[str, str], user: str, view_id: str = "V1") -> str:
+    """A view_submission as Slack sends it: every plain-text input's value (its initial value unless `changes`,
+    block id -> text, says what the user typed instead)."""
+    values = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        text = changes.get(block["block_id"], element.get("initial_value", ""))
+        values[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": text}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "view": {**view, "id": view_id, "hash": f"{view_id}-h", "state": {"values": values}},
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def choose(view: dict[str, Any], action_id: str, value: str, user: str, view_id: str = "V1") -> str:
+    """A block_actions payload from a select inside an open modal."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "container": {"type": "view", "view_id": view_id},
+        "view": {**view, "id": view_id, "hash": f"{view_id}-h"},
+        "actions": [{"type": "static_select", "action_id": action_id, "selected_option": {"value": value}}],
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -7,6 +7,7 @@ from typing import Any
 
 from newsroom.slack.blocks import (
     APPROVE,
+    EDIT,
     MAX_BLOCKS,
     MAX_TEXT,
     REJECT,
@@ -64,7 +65,7 @@ def test_draft_has_content_conflicts_audit_sources_and_buttons() -> None:
     assert "Citation audit problems" in text and "$8 billion" in text
     assert "1. <https://a.example/1|Talks> — Asia Markets Daily, 2026-10-06" in text
     actions = blocks[-1]
-    assert [e["action_id"] for e in actions["elements"]] == [APPROVE, REVISE, REJECT]
+    assert [e["action_id"] for e in actions["elements"]] == [APPROVE, EDIT, REVISE, REJECT]
     assert json.loads(actions["elements"][0]["value"]) == {
         "story_id": "slack-C1-1700000000.000100",
         "version": 2,
