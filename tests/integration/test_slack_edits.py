@@ -16,6 +16,7 @@ from newsroom.slack import editblocks
 from newsroom.slack.app import build_app, build_context
 from newsroom.slack.blocks import APPROVE, EDIT
 from newsroom.slack.editblocks import EDIT_PART
+from newsroom.slack.listeners import register_jobs
 from newsroom.slack.server import http_server
 from tests.fakes.scripted import scripted
 from tests.fakes.slackreq import choose, click, post, submit_inputs
@@ -257,3 +258,33 @@ def test_a_long_draft_is_edited_a_part_at_a_time(bot: Bot, monkeypatch: pytest.M
     ex = bot.room.show(story_of(first))
     assert ex["headline"] == "Who is backing DeepSeek? Reports split on the co-investor"  # part 1 untouched
     assert ex["draft_version"] == 2
+
+
+def test_an_edit_job_run_again_after_its_worker_died_posts_the_saved_version_once(bot: Bot) -> None:
+    first = start_story(bot)
+    story = story_of(first)
+    ctx = build_context(Settings(), model_override=scripted())  # the worker that picks the job up again
+    register_jobs(ctx)
+    args = {
+        "story_id": story,
+        "version": 1,
+        "user": EDITOR,
+        "channel": CHANNEL,
+        "message_ts": first["_ts"],
+        "values": {"faq.1.answer": EDITED},
+        "run": "run-1",
+    }
+    # the first run claimed its run and saved the edit, then its worker died before posting anything
+    assert ctx.room.registry.claim_once("edit-run:run-1")
+    ctx.room.edit(story, 1, f"slack:{EDITOR}", {"faq.1.answer": EDITED})
+    ctx.run_job("edit", args)
+    ctx.run_job("edit", args)  # and once more: still one post
+    assert len(drafts(bot.slack)) == 2 and json.loads(button(drafts(bot.slack)[1], APPROVE))["version"] == 2
+    assert bot.slack.wait_for("chat.update", ts=first["_ts"])[0]["text"].startswith("Superseded by draft 2")
+    assert not bot.slack.of("chat.postEphemeral")
+    # a different run with the same edit is a stale edit: told so, nothing posted
+    ctx.run_job("edit", {**args, "run": "run-2"})
+    told = bot.slack.wait_for("chat.postEphemeral")[0]["text"]
+    assert "replaced by a newer one (draft 2)" in told and "Your edit was not saved" in told
+    assert len(drafts(bot.slack)) == 2
+    ctx.room.jobs.shutdown()
