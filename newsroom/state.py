@@ -67,7 +67,8 @@ class StoryState(StoryInput, total=False):
     decision: dict[str, Any] | None
     """The last human decision: {decision, who, note, at}."""
     history: Annotated[list[dict[str, Any]], operator.add]
-    """Every human decision, appended (reducer: list concatenation)."""
+    """Every human decision, appended (reducer: list concatenation); an editor's edit is
+    {kind: "edit", by, at, version (the draft it made), diff (unified)}."""
     usage: Annotated[list[dict[str, Any]], operator.add]
     """Per model call: {role, model, prompt_tokens, completion_tokens, seconds} (reducer: concatenation)."""
     prompts_used: Annotated[dict[str, str], merge_dicts]
