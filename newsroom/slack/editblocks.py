@@ -61,9 +61,14 @@ def _input(f: EditField) -> dict[str, Any]:
             "action_id": "text",
             "multiline": f.multiline,
             "max_length": MAX_FIELD,
-            "initial_value": f.text,
         },
     }
+    if f.text:
+        block["element"]["initial_value"] = f.text
+    else:
+        block["optional"] = (
+            True  # an empty field is not forced on the editor; the checks say if it must be filled
+        )
     if f.cited:
         block["hint"] = {
             "type": "plain_text",

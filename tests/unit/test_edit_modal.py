@@ -85,3 +85,11 @@ def test_a_draft_says_who_edited_it_and_strangers_names_stay_text() -> None:
         ", edited by cli:&lt;!channel&gt;"
     )
     assert edited_by({**ex, "draft_version": 3}) == ""  # the writer's next draft is not the editor's
+
+
+def test_an_empty_field_is_shown_without_an_initial_value_and_not_forced() -> None:
+    view = edit_modal({**DRAFT, "dek": "", "story_id": "s", "draft_version": 1}, "C1", "1.2")
+    dek = next(b for b in view["blocks"] if b.get("block_id") == "edit:dek")
+    assert "initial_value" not in dek["element"] and dek["optional"] is True
+    headline = next(b for b in view["blocks"] if b.get("block_id") == "edit:headline")
+    assert headline["element"]["initial_value"] == DRAFT["headline"] and "optional" not in headline
