@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from typing import Any
 
 import numpy as np
@@ -118,8 +119,12 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     ranked = sorted(sources, key=lambda s: s.get("relevance", 0.0), reverse=True)[
         : deps.claims.model_fact_sources
     ]
+    # Each worker thread runs in a copy of this context, so its model calls count for this story.
+    contexts = [copy_context() for _ in ranked]
     with ThreadPoolExecutor(max_workers=max(1, deps.claims.fact_workers)) as pool:
-        extracted = list(pool.map(lambda s: _extract(s, state["topic"], deps), ranked))
+        extracted = list(
+            pool.map(lambda s, ctx: ctx.run(_extract, s, state["topic"], deps), ranked, contexts)
+        )
     model_facts = [f for facts in extracted for f in facts]
     verified, unsupported = [], []
     for f in model_facts:

@@ -151,6 +151,16 @@ class RoleModel(BaseModel):
     model: str | None = None
 
 
+class ModelPrice(BaseModel):
+    """What one model costs, in US dollars per 1,000 tokens sent (prompt) and received (completion)."""
+
+    prompt_per_1k: float = Field(ge=0)
+    completion_per_1k: float = Field(ge=0)
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.prompt_per_1k + completion_tokens * self.completion_per_1k) / 1000
+
+
 class LLMSettings(BaseModel):
     """Default OpenAI-compatible endpoint for every role (all unset: the embedded model)."""
 
@@ -170,6 +180,12 @@ class LLMSettings(BaseModel):
     factcheck: RoleModel = RoleModel()
     framing: RoleModel = RoleModel()
     writer: RoleModel = RoleModel()
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=dict,
+        description='Per model name, USD per 1k tokens, as JSON: {"gpt-4o-mini": {"prompt_per_1k": 0.00015, '
+        '"completion_per_1k": 0.0006}}. A model with no price has its tokens counted and its cost shown as '
+        '"no price set".',
+    )
 
     @model_validator(mode="before")
     @classmethod

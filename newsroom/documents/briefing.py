@@ -12,6 +12,7 @@ from newsroom.documents.explainer import (
     envelope,
     explainer_json,
     to_markdown,
+    usage_sentence,
 )
 from newsroom.documents.markup import md_escape, md_text
 
@@ -58,7 +59,7 @@ def briefing_markdown(b: dict[str, Any]) -> str:
     lines += [
         "",
         f"*Drafted by newsroom from {m['records_considered']} new records, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls. Every number and date was checked against the sources it cites. "
+        f"{m['model_calls']} model calls.{md_escape(usage_sentence(m))} Every number and date was checked against the sources it cites. "
         "Approved by a human editor before publication.*",
     ]
     return "\n".join(lines) + "\n"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from newsroom import costs
 from newsroom.documents.markup import http_url, md_escape, md_link, md_text
 
 # What made the story, in order; the methodology block names them so a reader knows a human decided last.
 STAGES = ("ingest", "research", "fact-check", "framing", "write", "audit", "editor")
 
 
-def _cited(draft: dict[str, Any]) -> set[int]:
+def cited_numbers(draft: dict[str, Any]) -> set[int]:
     out: set[int] = set()
     for key in ("story_so_far", "sections", "faq", "items", "what_to_watch"):
         for item in draft.get(key, []):
@@ -24,7 +25,7 @@ def methodology(state: dict[str, Any]) -> dict[str, Any]:
     usage = state.get("usage") or []
     return {
         "records_considered": state.get("records_considered", 0),
-        "records_cited": len(_cited(draft)),
+        "records_cited": len(cited_numbers(draft)),
         "sub_questions": state.get("sub_questions", []),
         "composed_by_code": state.get("composed", []),
         "models": state.get("models_used", {}),
@@ -34,6 +35,9 @@ def methodology(state: dict[str, Any]) -> dict[str, Any]:
             "prompt": sum(u.get("prompt_tokens", 0) for u in usage),
             "completion": sum(u.get("completion_tokens", 0) for u in usage),
         },
+        # Per role: its models, calls, tokens and cost (None: no price set for its models); the story's too.
+        "by_role": costs.by_role(usage),
+        "cost": costs.priced(costs.add_up(costs.usage_rows(usage))),
         "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
     }
 
@@ -131,10 +135,22 @@ def methodology_sentences(doc: dict[str, Any]) -> list[str]:
     m = doc["methodology"]
     return [
         f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls.",
+        f"{m['model_calls']} model calls.{usage_sentence(m)}",
         "Every number and date was checked against the sources it cites; conflicts were found by "
         "comparing the values sources state. Approved by a human editor before publication.",
     ]
+
+
+def usage_sentence(m: dict[str, Any]) -> str:
+    """ " Tokens and cost by role: research 1,234 tokens (…), $0.0012; … Total: …" (empty with no calls)."""
+    roles = m.get("by_role") or {}
+    if not roles:
+        return ""
+    parts = [f"{role} {costs.tokens(t)}, {costs.money(t)}" for role, t in roles.items()]
+    total = m.get("cost") or {}
+    return (
+        f" Tokens and cost by role: {'; '.join(parts)}. Total: {costs.tokens(total)}, {costs.money(total)}."
+    )
 
 
 def to_markdown(ex: dict[str, Any]) -> str:

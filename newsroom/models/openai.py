@@ -163,11 +163,16 @@ class OpenAICompatibleModel:
 
     def _record(self, role: str, raw: Any, seconds: float) -> None:
         meta = getattr(raw, "usage_metadata", None) or {}
+        model = self.model_name(role)
+        prompt, completion = int(meta.get("input_tokens", 0)), int(meta.get("output_tokens", 0))
+        price = self.settings.prices.get(model)
         self._usage.add(
             role=role,
-            model=self.model_name(role),
-            prompt_tokens=meta.get("input_tokens", 0),
-            completion_tokens=meta.get("output_tokens", 0),
+            model=model,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            # What the call cost at the price set when it was made; None: no price set for this model.
+            cost_usd=price.cost(prompt, completion) if price else None,
             seconds=round(seconds, 3),
         )
 

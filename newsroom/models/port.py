@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -51,18 +53,38 @@ class Endpoint:
     """The embedded model (our own process on CPU): slow, never hung, so it gets local_timeout_s."""
 
 
+# Which story the calls made in this context belong to: one model port serves every story a process runs at
+# once, so an agent draining the log must get its own story's calls, not a neighbour's. LangGraph runs each
+# node in a copy of the context the run started in; a thread an agent starts itself must copy it too.
+_scope: ContextVar[str | None] = ContextVar("newsroom_usage_scope", default=None)
+
+
+@contextmanager
+def usage_scope(story_id: str) -> Iterator[None]:
+    """Model calls made inside (in this context and copies of it) are counted for `story_id`."""
+    token = _scope.set(story_id)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
 @dataclass
 class UsageLog:
-    """Every call's role, model, tokens and seconds, until the agent that made them drains the log."""
+    """Every call's role, model, tokens, cost and seconds, until the agent that made them drains the log;
+    each call is kept for the story whose context made it (`usage_scope`)."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    calls: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, **entry: Any) -> None:
         with self.lock:
-            self.calls.append(entry)
+            self.calls.append((_scope.get(), entry))
 
     def drain(self) -> list[dict[str, Any]]:
+        """The calls made for the current story (or outside any story), in order; others stay."""
+        scope = _scope.get()
         with self.lock:
-            out, self.calls = self.calls, []
-            return out
+            mine = [e for s, e in self.calls if s == scope]
+            self.calls = [(s, e) for s, e in self.calls if s != scope]
+            return mine
