@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS publications (
   PRIMARY KEY (story_id, target)
 );
 CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS usage (
+  story_id TEXT NOT NULL, role TEXT NOT NULL, model TEXT NOT NULL, beat TEXT, calls INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
+  unpriced_calls INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (story_id, role, model)
+);
 """
 
 
@@ -80,6 +85,16 @@ class StoryRegistry(Protocol):
 
     def lease_owner(self, key: str) -> tuple[str, float] | None: ...
     def release_lease(self, key: str, owner: str) -> None: ...
+    def record_usage(self, story_id: str, beat: str | None, rows: list[dict[str, Any]]) -> None:
+        """A story's model use so far, per (role, model) as `costs.usage_rows` sums it: each row replaces the
+        one recorded before (the story's usage log only grows), so recording twice changes nothing."""
+        ...
+
+    def usage(self, since: str | None = None, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Usage rows (story_id, role, model, beat, calls, prompt_tokens, completion_tokens, cost_usd,
+        unpriced_calls) with their story's kind, topic, requested_by and created_at: of stories created at
+        or after `since` (ISO), or of the stories named."""
+        ...
 
 
 # A story row as every registry returns it (and as `newsroom db copy` moves it), in the schemas' order.
@@ -94,6 +109,37 @@ STORY_COLUMNS = (
     "updated_at",
     "meta",
 )
+USAGE_COLUMNS = (
+    "story_id",
+    "role",
+    "model",
+    "beat",
+    "calls",
+    "prompt_tokens",
+    "completion_tokens",
+    "cost_usd",
+    "unpriced_calls",
+    "kind",
+    "topic",
+    "requested_by",
+    "created_at",
+)
+
+
+USAGE_SELECT = ", ".join(
+    f"{'s' if c in ('kind', 'topic', 'requested_by', 'created_at') else 'u'}.{c}" for c in USAGE_COLUMNS
+)
+
+
+def usage_figures(row: dict[str, Any]) -> tuple[int, int, int, float, int]:
+    """The figures of a usage row in the tables' order."""
+    return (
+        int(row["calls"]),
+        int(row["prompt_tokens"]),
+        int(row["completion_tokens"]),
+        float(row["cost_usd"] or 0),
+        int(row["unpriced_calls"]),
+    )
 
 
 def _sentences(cls: type) -> type:
@@ -227,14 +273,20 @@ class Registry:
     # -- publication targets: each one done or not, so a publication resumes where it stopped -------
 
     def publication(self, story_id: str) -> dict[str, dict[str, Any]]:
-        """target -> {done, result, error, attempts} for one story."""
+        """target -> {done, result, error, attempts, at (the last attempt, ISO)} for one story."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT target, done, result, error, attempts FROM publications WHERE story_id=?",
+                "SELECT target, done, result, error, attempts, at FROM publications WHERE story_id=?",
                 (story_id,),
             ).fetchall()
         return {
-            r[0]: {"done": bool(r[1]), "result": json.loads(r[2]), "error": r[3], "attempts": r[4]}
+            r[0]: {
+                "done": bool(r[1]),
+                "result": json.loads(r[2]),
+                "error": r[3],
+                "attempts": r[4],
+                "at": r[5],
+            }
             for r in rows
         }
 
@@ -289,6 +341,34 @@ class Registry:
     def release_lease(self, key: str, owner: str) -> None:
         with self._lock:
             self._conn.execute("DELETE FROM leases WHERE key=? AND owner=?", (key, owner))
+
+    # -- model use per story, kept so `newsroom costs` totals across stories, restarts and workers -------
+
+    def record_usage(self, story_id: str, beat: str | None, rows: list[dict[str, Any]]) -> None:
+        now = datetime.now(UTC).isoformat()
+        with self._lock:
+            self._conn.executemany(
+                "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(story_id, role, model) DO "
+                "UPDATE SET beat=excluded.beat, calls=excluded.calls, prompt_tokens=excluded.prompt_tokens, "
+                "completion_tokens=excluded.completion_tokens, cost_usd=excluded.cost_usd, "
+                "unpriced_calls=excluded.unpriced_calls, at=excluded.at",
+                [(story_id, r["role"], r["model"], beat, *usage_figures(r), now) for r in rows],
+            )
+
+    def usage(self, since: str | None = None, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        sql = f"SELECT {USAGE_SELECT} FROM usage u JOIN stories s ON s.story_id = u.story_id WHERE 1=1"
+        args: list[Any] = []
+        if since:
+            sql += " AND s.created_at >= ?"
+            args.append(since)
+        if story_ids is not None:
+            sql += f" AND u.story_id IN ({', '.join('?' * len(story_ids))})" if story_ids else " AND 0"
+            args += story_ids
+        with self._lock:
+            rows = self._conn.execute(
+                sql + " ORDER BY s.created_at, u.story_id, u.role, u.model", args
+            ).fetchall()
+        return [dict(zip(USAGE_COLUMNS, r, strict=True)) for r in rows]
 
 
 def _keeps_the_contract(sqlite: Registry) -> StoryRegistry:

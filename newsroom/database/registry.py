@@ -14,7 +14,7 @@ import psycopg
 
 from newsroom.database.connect import database_sentence, pool
 from newsroom.database.schema import require
-from newsroom.registry import STORY_COLUMNS, StoryRegistry
+from newsroom.registry import STORY_COLUMNS, USAGE_COLUMNS, USAGE_SELECT, StoryRegistry, usage_figures
 from newsroom.storage import StorageError
 
 
@@ -140,14 +140,20 @@ class PostgresRegistry:
     # -- publication targets: each one done or not, so a publication resumes where it stopped -------
 
     def publication(self, story_id: str) -> dict[str, dict[str, Any]]:
-        """target -> {done, result, error, attempts} for one story."""
+        """target -> {done, result, error, attempts, at (the last attempt, ISO)} for one story."""
         with self._conn() as conn:
             rows = conn.execute(
-                "SELECT target, done, result, error, attempts FROM newsroom_publications WHERE story_id = %s",
+                "SELECT target, done, result, error, attempts, at FROM newsroom_publications WHERE story_id = %s",
                 (story_id,),
             ).fetchall()
         return {
-            r[0]: {"done": bool(r[1]), "result": json.loads(r[2]), "error": r[3], "attempts": r[4]}
+            r[0]: {
+                "done": bool(r[1]),
+                "result": json.loads(r[2]),
+                "error": r[3],
+                "attempts": r[4],
+                "at": r[5],
+            }
             for r in rows
         }
 
@@ -196,6 +202,35 @@ class PostgresRegistry:
     def release_lease(self, key: str, owner: str) -> None:
         with self._conn() as conn:
             conn.execute("DELETE FROM newsroom_leases WHERE key = %s AND owner = %s", (key, owner))
+
+    # -- model use per story, kept so `newsroom costs` totals across stories and workers -----------------
+
+    def record_usage(self, story_id: str, beat: str | None, rows: list[dict[str, Any]]) -> None:
+        now = _now()
+        with self._conn() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO newsroom_usage VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (story_id, role, model) DO UPDATE SET beat = EXCLUDED.beat, calls = EXCLUDED.calls, "
+                "prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens, "
+                "cost_usd = EXCLUDED.cost_usd, unpriced_calls = EXCLUDED.unpriced_calls, at = EXCLUDED.at",
+                [(story_id, r["role"], r["model"], beat, *usage_figures(r), now) for r in rows],
+            )
+
+    def usage(self, since: str | None = None, story_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        sql = (
+            f"SELECT {USAGE_SELECT} FROM newsroom_usage u "
+            "JOIN newsroom_stories s ON s.story_id = u.story_id WHERE TRUE"
+        )
+        args: list[Any] = []
+        if since:
+            sql += " AND s.created_at >= %s"
+            args.append(since)
+        if story_ids is not None:
+            sql += " AND u.story_id = ANY(%s)"
+            args.append(list(story_ids))
+        with self._conn() as conn:
+            rows = conn.execute(sql + " ORDER BY s.created_at, u.story_id, u.role, u.model", args).fetchall()
+        return [dict(zip(USAGE_COLUMNS, r, strict=True)) for r in rows]
 
 
 def _keeps_the_contract(registry: PostgresRegistry) -> StoryRegistry:

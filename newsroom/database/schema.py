@@ -46,6 +46,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE newsroom_leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, until DOUBLE PRECISION NOT NULL);
     """,
+    # 2: model use per story and (role, model), for `newsroom costs`
+    """
+    CREATE TABLE newsroom_usage (
+      story_id TEXT NOT NULL, role TEXT NOT NULL, model TEXT NOT NULL, beat TEXT, calls INTEGER NOT NULL,
+      prompt_tokens BIGINT NOT NULL, completion_tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
+      unpriced_calls INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (story_id, role, model)
+    );
+    """,
 )
 REGISTRY_VERSION = len(MIGRATIONS)
 

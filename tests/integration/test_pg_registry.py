@@ -110,13 +110,19 @@ def test_publication_targets_count_attempts_and_only_done_ones_are_published(
 ) -> None:
     registry.record_target("s-1", "slack", None, "Slack said channel_not_found")
     registry.record_target("s-1", "files", {"md": "/p/s-1.md"})
-    assert registry.publication("s-1") == {
+    targets = registry.publication("s-1")
+    first_at = targets["slack"].pop("at")
+    assert first_at.startswith("20") and targets["files"].pop("at").startswith("20")  # when, for the audit
+    assert targets == {
         "slack": {"done": False, "result": {}, "error": "Slack said channel_not_found", "attempts": 1},
         "files": {"done": True, "result": {"md": "/p/s-1.md"}, "error": None, "attempts": 1},
     }
     assert registry.published_stories() == {"s-1": {"files": {"md": "/p/s-1.md"}}}
+    time.sleep(0.002)
     registry.record_target("s-1", "slack", {"ts": "1.2"})
-    assert registry.publication("s-1")["slack"] == {
+    slack = registry.publication("s-1")["slack"]
+    assert slack.pop("at") > first_at  # the last attempt's time
+    assert slack == {
         "done": True,
         "result": {"ts": "1.2"},
         "error": None,
@@ -158,3 +164,51 @@ def test_a_fault_in_use_is_a_sentence_naming_the_database(postgres_url: str) -> 
         registry.claim_lease("story:s-1", "me", 60)
     assert "newsroom db upgrade" in str(caught.value) and "Traceback" not in str(caught.value)
     assert registry.claim_once("still:works")  # the pool's connection survived the failed statement
+
+
+def _usage(role: str, model: str, calls: int, cost: float, unpriced: int = 0) -> dict[str, object]:
+    return {
+        "role": role,
+        "model": model,
+        "calls": calls,
+        "prompt_tokens": 100 * calls,
+        "completion_tokens": 10 * calls,
+        "cost_usd": cost,
+        "unpriced_calls": unpriced,
+    }
+
+
+def test_model_use_is_kept_per_story_and_role_and_read_back_by_date_or_story(
+    registry: StoryRegistry,
+) -> None:
+    registry.add_story("s-1", "the budget", "slack:U1")
+    registry.record_usage("s-1", "city", [_usage("research", "m-a", 1, 0.5)])
+    # The story ran on: its totals so far replace the earlier ones, and a new role is added.
+    registry.record_usage(
+        "s-1", "city", [_usage("research", "m-a", 2, 1.0), _usage("writer", "m-b", 3, 0, 3)]
+    )
+    registry.record_usage(
+        "s-1", "city", [_usage("research", "m-a", 2, 1.0), _usage("writer", "m-b", 3, 0, 3)]
+    )
+    time.sleep(0.002)
+    registry.add_story("s-2", "briefing: schools", "cron", kind="briefing")
+    registry.record_usage("s-2", None, [_usage("writer", "m-b", 1, 0.25)])
+    rows = registry.usage()
+    assert [(r["story_id"], r["role"], r["calls"]) for r in rows] == [
+        ("s-1", "research", 2),
+        ("s-1", "writer", 3),
+        ("s-2", "writer", 1),
+    ]
+    first = rows[0]
+    assert (first["beat"], first["requested_by"], first["kind"], first["topic"]) == (
+        "city",
+        "slack:U1",
+        "explainer",
+        "the budget",
+    )
+    assert (first["prompt_tokens"], first["completion_tokens"], first["cost_usd"]) == (200, 20, 1.0)
+    assert rows[1]["unpriced_calls"] == 3 and rows[2]["beat"] is None
+    second_created = registry.stories()[0]["created_at"]
+    assert [r["story_id"] for r in registry.usage(since=second_created)] == ["s-2"]
+    assert [r["role"] for r in registry.usage(story_ids=["s-1"])] == ["research", "writer"]
+    assert registry.usage(story_ids=[]) == [] and registry.usage(since="2999-01-01") == []

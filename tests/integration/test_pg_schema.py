@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from newsroom.database.registry import PostgresRegistry
-from newsroom.database.schema import upgrade
+from newsroom.database.schema import REGISTRY_VERSION, upgrade
 from newsroom.settings import get_settings
 from newsroom.storage import StorageError
 from tests.services import free_port, postgres_url  # noqa: F401  (a fixture)
@@ -47,7 +47,7 @@ def _racer(url: str, start: Barrier, out: multiprocessing.Queue[list[str]]) -> N
 def test_upgrade_creates_everything_then_finds_it_up_to_date(postgres_url: str) -> None:  # noqa: F811
     first = upgrade(postgres_url)
     assert first == [
-        "registry tables: migrated from version 0 to 1",
+        f"registry tables: migrated from version 0 to {REGISTRY_VERSION}",
         first[1],
         f"job queue tables: created (procrastinate {first[2].split('procrastinate ')[1]}",
     ]
@@ -86,7 +86,7 @@ def test_the_command_prints_what_it_did(postgres_url: str, monkeypatch: pytest.M
     get_settings.cache_clear()
     first = _db("upgrade")
     assert first.exit_code == 0, first.output
-    assert "registry tables: migrated from version 0 to 1" in first.stdout
+    assert f"registry tables: migrated from version 0 to {REGISTRY_VERSION}" in first.stdout
     assert "job queue tables: created" in first.stdout
     again = _db("upgrade")
     assert again.exit_code == 0 and again.stdout.count("up to date") == 3
@@ -115,6 +115,22 @@ def test_versions_out_of_step_are_sentences(postgres_url: str) -> None:  # noqa:
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("UPDATE newsroom_schema SET version = '0' WHERE component = 'registry'")
     with pytest.raises(
-        StorageError, match=r"older than this newsroom needs \(1\); run `newsroom db upgrade`"
+        StorageError,
+        match=rf"older than this newsroom needs \({REGISTRY_VERSION}\); run `newsroom db upgrade`",
     ):
         PostgresRegistry(postgres_url)
+
+
+def test_a_database_upgraded_before_usage_was_kept_gets_its_table(postgres_url: str) -> None:  # noqa: F811
+    upgrade(postgres_url)
+    with psycopg.connect(
+        postgres_url, autocommit=True
+    ) as conn:  # as a newsroom of registry version 1 left it
+        conn.execute("DROP TABLE newsroom_usage")
+        conn.execute("UPDATE newsroom_schema SET version = '1' WHERE component = 'registry'")
+    assert "registry tables: migrated from version 1 to 2" in upgrade(postgres_url)
+    registry = PostgresRegistry(postgres_url)
+    registry.add_story("s-1", "the budget", "U1")
+    row = {"role": "writer", "model": "m", "calls": 1, "prompt_tokens": 5, "completion_tokens": 2}
+    registry.record_usage("s-1", None, [row | {"cost_usd": 0.0, "unpriced_calls": 1}])
+    assert [r["calls"] for r in registry.usage()] == [1]
