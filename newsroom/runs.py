@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from newsroom.costs import usage_rows
 from newsroom.documents.briefing import story_json
 from newsroom.jobs import Busy, PublicationPending
-from newsroom.models.port import ModelError
+from newsroom.models.port import ModelError, usage_scope
 from newsroom.publication import PublicationFailed
 from newsroom.storage import StorageError, storage_sentence
 
@@ -131,16 +132,20 @@ class StoryRuns:
         deps = self.deps
         self.registry.set_status(story_id, "running", self._state(story_id).get("draft_version", 0))
         try:
-            for chunk in self.graph.stream(
-                payload, self._config(story_id), stream_mode="updates", context=deps
-            ):
-                for step, update in chunk.items():
-                    if step.startswith("__"):
-                        continue
-                    now = time.perf_counter()
-                    if on_progress:
-                        on_progress(Progress(step, now - started, _summary(step, update or {})))
-                    started = now
+            with usage_scope(story_id):
+                try:
+                    for chunk in self.graph.stream(
+                        payload, self._config(story_id), stream_mode="updates", context=deps
+                    ):
+                        for step, update in chunk.items():
+                            if step.startswith("__"):
+                                continue
+                            now = time.perf_counter()
+                            if on_progress:
+                                on_progress(Progress(step, now - started, _summary(step, update or {})))
+                            started = now
+                finally:
+                    self._keep_usage(story_id)
         except PublicationFailed as exc:
             self._mark(story_id, "publishing")
             self.jobs.retry_publication_later(story_id)
@@ -164,6 +169,25 @@ class StoryRuns:
         self.registry.set_status(story_id, state.get("status", "running"), state.get("draft_version", 0))
         self._changed(story_id, state.get("status", "running"))
         return self._explainer(story_id)
+
+    def _keep_usage(self, story_id: str) -> None:
+        """The story's model use as its checkpoint holds it, recorded for `newsroom costs` however the run
+        ended; calls of a step that did not finish are not in the checkpoint, and are dropped with a line
+        in the log rather than counted for the next story this process runs."""
+        lost = self.deps.model.drain_usage()
+        if lost:
+            log.warning(
+                "story %s: %d model calls (%d tokens) of a step that did not finish are not counted",
+                story_id,
+                len(lost),
+                sum(int(c.get("prompt_tokens") or 0) + int(c.get("completion_tokens") or 0) for c in lost),
+            )
+        try:
+            state = self._state(story_id)
+            if state.get("usage"):
+                self.registry.record_usage(story_id, state.get("beat"), usage_rows(state["usage"]))
+        except Exception:  # the store that failed the run may fail again: the log keeps it
+            log.exception("could not record the model use of story %s", story_id)
 
     @staticmethod
     def _failed_sentence(story_id: str, reason: str) -> str:
