@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from newsroom import costs
 from newsroom.service import Progress
 from newsroom.slack.blocks import MAX_TEXT, help_text
 from newsroom.slack.context import SlackContext, parse, story_id_for, subcommand, thread_of
@@ -154,10 +155,38 @@ def status_text(ctx: SlackContext, story: str | None, channel: str) -> str:
             if story
             else "No stories in this channel yet. Start one: `/newsroom explain <topic>`."
         )
+    spent = _spent(ctx, [r["story_id"] for r in rows])
     lines = [
         f"• `{escape(r['story_id'])}` — {escape(r['topic'])} — {r['status'].replace('_', ' ')}"
         + (f" (draft {r['draft_version']})" if r.get("draft_version") else "")
+        + (f" — {spent[r['story_id']]}" if r["story_id"] in spent else "")
         for r in rows
     ]
     pending = sum(1 for r in rows if r["status"] == "pending_approval")
-    return f"*{pending} waiting for a decision*\n" + "\n".join(lines)
+    head = f"*{pending} waiting for a decision*"
+    return _within(head, lines, MAX_TEXT)
+
+
+def _spent(ctx: SlackContext, story_ids: list[str]) -> dict[str, str]:
+    """story -> "1,234 tokens, $0.0012" (or "no price set") from the model use the registry keeps."""
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for row in ctx.room.registry.usage(story_ids=story_ids):
+        by_story.setdefault(row["story_id"], []).append(row)
+    out = {}
+    for story_id, found in by_story.items():
+        total = costs.priced(costs.add_up(found))
+        out[story_id] = (
+            f"{total['prompt_tokens'] + total['completion_tokens']:,} tokens, {costs.money(total)}"
+        )
+    return out
+
+
+def _within(head: str, lines: list[str], limit: int) -> str:
+    """The head and as many whole lines as fit in `limit` characters, then how many were left out."""
+    text, shown = head, 0
+    for line in lines:
+        if len(text) + len(line) + 40 > limit:
+            break
+        text, shown = f"{text}\n{line}", shown + 1
+    left = len(lines) - shown
+    return text + (f"\n… and {left} more; `newsroom status` lists every story." if left else "")
