@@ -6,7 +6,7 @@ import sys
 
 # isort: off
 # Importing a command module registers its commands on `app`; this order is `newsroom --help`'s.
-from newsroom.cli import records, stories, demo, serve, worker, beats, check, evaluate, db  # noqa: F401
+from newsroom.cli import records, stories, demo, serve, worker, beats, check, evaluate, db, ledger  # noqa: F401
 
 # isort: on
 from newsroom.cli.check import storage_fault
