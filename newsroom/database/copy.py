@@ -30,7 +30,21 @@ TABLES: dict[str, tuple[str, ...]] = {
     "deliveries": ("key", "at"),
     "briefed": ("beat", "record_id", "story_id", "at"),
     "publications": ("story_id", "target", "done", "result", "error", "attempts", "at"),
+    "usage": (
+        "story_id",
+        "role",
+        "model",
+        "beat",
+        "calls",
+        "prompt_tokens",
+        "completion_tokens",
+        "cost_usd",
+        "unpriced_calls",
+        "at",
+    ),
 }
+# Tables a data dir made by an older newsroom may not have: nothing of theirs to copy.
+_ADDED_LATER = {"usage"}
 
 
 @dataclass
@@ -161,6 +175,14 @@ def _copy_rows(conn: sqlite3.Connection, url: str, report: CopyReport) -> None:
 def _insert_rows(conn: sqlite3.Connection, pg: psycopg.Connection[Any], report: CopyReport) -> None:
     for table, columns in TABLES.items():
         copied = kept = 0
+        if (
+            table in _ADDED_LATER
+            and not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()
+        ):
+            report.rows[table] = report.kept[table] = 0
+            continue
         for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall():
             values = list(row)
             if table == "publications":

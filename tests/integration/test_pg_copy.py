@@ -75,6 +75,7 @@ def test_a_pending_draft_moves_and_is_approved_against_postgres(
     )
     assert "skipped, already in the database: the checkpoints of 2 stories" in second.stdout
     assert registry.stories(status="published") and len(registry.stories()) == 2
+    assert {r["story_id"] for r in registry.usage()} == {pending, published}  # `newsroom costs` sees them
     assert moved.show(pending)["status"] == "published"  # the old draft did not come back over it
     # a copy cut short (the published story's newest checkpoint never arrived) is finished by the next
     with psycopg.connect(postgres_url, autocommit=True) as conn:
