@@ -124,3 +124,42 @@ def test_each_story_drains_only_its_own_calls_though_one_port_serves_both() -> N
     assert [c["story"] for c in drained["s-2"]] == ["s-2"] * 3
     log.add(role="research")  # outside any story (the eval, a test): drained outside any story
     assert log.drain() == [{"role": "research"}]
+
+
+def test_status_shows_each_storys_tokens_and_cost_within_one_slack_message() -> None:
+    from types import SimpleNamespace
+
+    from newsroom.slack.blocks import MAX_TEXT
+    from newsroom.slack.commands import status_text
+
+    stories = [
+        {
+            "story_id": f"slack-CNEWS-{i}.000",
+            "topic": f"the <!channel> budget story number {i} " + "with a long topic " * 8,
+            "status": "pending_approval",
+            "draft_version": 1,
+        }
+        for i in range(200)
+    ]
+    usage = [
+        {"story_id": "slack-CNEWS-0.000", **costs.usage_rows([_call("writer", 1200, 300, 0.0042)])[0]},
+        {"story_id": "slack-CNEWS-1.000", **costs.usage_rows([_call("writer", 10, 5, None)])[0]},
+    ]
+    asked: list[list[str]] = []
+
+    def usage_of(story_ids: list[str]) -> list[dict[str, object]]:
+        asked.append(story_ids)
+        return [u for u in usage if u["story_id"] in story_ids]
+
+    room = SimpleNamespace(status=lambda story: stories, registry=SimpleNamespace(usage=usage_of))
+    text = status_text(SimpleNamespace(room=room), None, "CNEWS")  # type: ignore[arg-type]
+    lines = text.splitlines()
+    assert len(text) <= MAX_TEXT and lines[0] == "*200 waiting for a decision*"
+    assert lines[1].endswith("— 1,500 tokens, $0.0042") and lines[2].endswith("— 15 tokens, no price set")
+    assert (
+        not lines[3].endswith("tokens") and "no price set" not in lines[3]
+    )  # no calls recorded: nothing said
+    assert "&lt;!channel&gt;" in lines[1]  # a topic's markup stays inert
+    shown = len(lines) - 2
+    assert lines[-1] == f"… and {200 - shown} more; `newsroom status` lists every story."
+    assert len(asked) == 1  # one registry read for the whole list
