@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsroom.documents.explainer import cited_numbers
+from newsroom.records import RecordError, parse_date
 from newsroom.registry import StoryRegistry
 
 COLUMNS = ("at", "event", "story_id", "topic", "version", "who", "action", "note", "sources", "detail")
@@ -51,15 +52,16 @@ def _story_events(
                 approvals[version] = str(entry.get("who") or "")
         else:
             continue
-        if str(entry.get("at") or "") >= cutoff:
-            events.append(base | event | {"at": str(entry.get("at")), "version": version})
+        at = _when(entry.get("at"))
+        if at >= cutoff:
+            events.append(base | event | {"at": at, "version": version})
     published_version = max(approvals) if approvals else int(state.get("draft_version") or 0)
     for target, done in sorted(registry.publication(story_id).items()):
-        if done.get("done") and str(done.get("at") or "") >= cutoff:
+        if done.get("done") and _when(done.get("at")) >= cutoff:
             detail = "; ".join(f"{k}: {v}" for k, v in sorted((done.get("result") or {}).items()))
             events.append(
                 base
-                | {"at": str(done["at"]), "event": "publication", "version": published_version}
+                | {"at": _when(done.get("at")), "event": "publication", "version": published_version}
                 | {"who": approvals.get(published_version), "action": f"published to {target}"}
                 | {"note": None, "detail": detail}
             )
@@ -68,6 +70,16 @@ def _story_events(
         for event in events:
             event["sources"] = cited.get(event["version"], [])
     return events
+
+
+def _when(value: Any) -> str:
+    """A recorded time as UTC ISO text, so times written by different hands compare and sort as times;
+    one that cannot be read is kept as it was ("" when missing)."""
+    try:
+        parsed = parse_date(value)
+    except RecordError:
+        return str(value)
+    return parsed.astimezone(UTC).isoformat() if parsed else ""
 
 
 def _cited_by_version(graph: Any, config: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:

@@ -155,7 +155,7 @@ def decided(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[N
     edit = {
         "kind": "edit",
         "by": "slack:UDESK",
-        "at": datetime.now(UTC).isoformat(),
+        "at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),  # written by another hand
         "version": 2,
         "diff": "--- headline\n+++ headline\n-What we know\n+What we know now",
     }
@@ -183,6 +183,7 @@ def test_audit_lists_decisions_edits_and_publications_with_the_sources_each_vers
     assert all(e["story_id"] == story and e["topic"] == "the DeepSeek funding round" for e in events)
     revise, edit, approve, published = events
     assert revise["note"].startswith("=HYPERLINK") and edit["detail"].startswith("--- headline")
+    assert all(e["at"].endswith("+00:00") for e in events)  # one way of writing times, sorted as times
     cited = room.show(story)["sources"]
     assert approve["sources"] and {s["record_id"] for s in approve["sources"]} <= {
         s["record_id"] for s in cited
