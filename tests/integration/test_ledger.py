@@ -10,6 +10,7 @@ import io
 import json
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -218,3 +219,23 @@ def test_a_bad_since_is_a_sentence_and_exit_2(monkeypatch: pytest.MonkeyPatch, t
     assert bad.exit_code == 2 and "--since 'yesterday' is not a date; use ISO 8601" in bad.output
     both = _cli("audit", "--since", "2026-01-01", "--csv", "--json")
     assert both.exit_code == 2 and "Choose one of --json or --csv" in both.output
+
+
+def test_two_stories_drafted_at_once_each_count_only_their_own_calls(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "data"))
+    model = scripted()
+    model.latency_s = 0.05  # slow enough that the two stories' calls interleave
+    room = demo_room(Settings(), model)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            docs = list(pool.map(lambda _: room.explain("the DeepSeek funding round"), range(2)))
+    finally:
+        room.jobs.shutdown()
+    counts = [d["methodology"]["model_calls"] for d in docs]
+    assert counts[0] == counts[1] and sum(counts) == len(model.calls)  # the same story twice, same calls
+    for d in docs:
+        kept = room.registry.usage(story_ids=[d["story_id"]])
+        assert sum(r["calls"] for r in kept) == d["methodology"]["model_calls"]
+        assert {r["role"] for r in kept} == {"research", "factcheck", "framing", "writer"}
