@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from newsroom.deps import Deps
+from newsroom.records import parse_date
 from newsroom.schemas import ResearchPlan
 from newsroom.state import StoryState
 from newsroom.store import SearchHit
@@ -107,10 +108,17 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         if story.get(rid, 1.0) >= deps.research.story_relevance
         or (topic_scores.get(rid, 0.0) >= floor and story.get(rid, 1.0) >= deps.research.story_floor)
     ]
-    kept.sort(key=lambda h: topic_scores.get(h.record.id, 0.0), reverse=True)
+    # A living story's update: records ingested after the last published version are what it is about, so
+    # none of them is crowded out by the records that version already had.
+    since = parse_date((state.get("update") or {}).get("since"))
+    fresh = {h.record.id for h in kept if since is not None and h.record.ingested_at > since}
+    kept.sort(key=lambda h: (h.record.id not in fresh, -topic_scores.get(h.record.id, 0.0)))
     kept = kept[: deps.research.max_sources]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
     sources = _numbered(kept, topic_scores)
+    for s in sources:
+        if s["record_id"] in fresh:
+            s["new"] = True
     return {
         "sources": sources,
         "records_considered": len(best),

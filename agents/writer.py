@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common import claims_block, conflicts_block, sources_block, sources_given
+from newsroom.claims.changes import changes_block
 from newsroom.deps import Deps
-from newsroom.schemas import briefing_schema, writer_schema
+from newsroom.schemas import briefing_schema, update_schema, writer_schema
 from newsroom.state import StoryState
 from prompts import load_prompt
 
 PROMPT = "writer.v2"
 BRIEFING_PROMPT = "briefing.v2"
+UPDATE_PROMPT = "update.v1"
 
 
 def _framing_line(framing: dict[str, Any]) -> str:
@@ -54,6 +56,25 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         )
         schema = briefing_schema([s["n"] for s in sources])
         max_tokens = 1000
+    elif update := state.get("update"):
+        # A living story's next version: the explainer as it stands now, and what changed since the last one.
+        prompt = load_prompt(UPDATE_PROMPT)
+        changes = state.get("changes", [])
+        rendered = prompt.render(
+            {"sources_given": given, "change_list": changes},
+            sources=sources_block(given),
+            topic=state["topic"],
+            claims=claims_block(state.get("claims", [])),
+            conflicts=conflicts_block(state.get("conflicts", [])),
+            framing=_framing_line(state.get("framing", {})),
+            edition=int(update.get("edition", 2)),
+            previous=int(update.get("edition", 2)) - 1,
+            since=str(update.get("since") or "")[:10],
+            changes=changes_block(changes),
+            revision=revision,
+        )
+        schema = update_schema([s["n"] for s in sources])
+        max_tokens = 2000
     else:
         rendered = prompt.render(
             {"sources_given": given},

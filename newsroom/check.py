@@ -140,7 +140,8 @@ def _check_index(settings: Settings, report: CheckReport, registry: StoryRegistr
     known = {file_stem(s) for s in index}
     directory = settings.published_dir
     orphans = [p for p in directory.glob("*.json")] if directory.is_dir() else []
-    orphans = [p for p in orphans if p.stem not in known]
+    # a living story's earlier versions (`<stem>.v1.json`) belong to its stem; a stem never holds a dot
+    orphans = [p for p in orphans if p.stem.split(".")[0] not in known]
     for path in orphans:
         report.problems.append(f"{path} is on disk but no story records publishing it; see `newsroom status`")
     for leftover in directory.glob(".*.tmp") if directory.is_dir() else []:

@@ -12,6 +12,7 @@ from langgraph.types import interrupt
 
 from agents import factcheck, framing, research, writer
 from newsroom.claims.audit import audit_draft, party_names, repair_citations
+from newsroom.claims.changes import complete_changes, what_changed
 from newsroom.claims.compose import complete_draft
 from newsroom.claims.finishing import finish_draft
 from newsroom.claims.publishability import check_draft
@@ -52,6 +53,9 @@ def _audit(state: StoryState, max_rounds: int) -> dict[str, Any]:
     # left out, code adds from the conflict list (and the methodology says so). Then the audit.
     conflicts = state.get("conflicts", [])
     draft, added = complete_draft(state.get("draft", {}), conflicts, state.get("sources", []), state["topic"])
+    if state.get("update"):  # every change code found is told in What changed, by the writer or by code
+        draft, told = complete_changes(draft, state.get("changes", []))
+        added += told
     sources = [Source(s["n"], s["text"], parse_date(s.get("published_at"))) for s in state.get("sources", [])]
     texts = [s.text for s in sources]
     # A value stated under the wrong citation is re-cited by code to the record that holds it (and the
@@ -140,11 +144,21 @@ def _deps(runtime: Runtime[Deps]) -> Deps:
 
 
 def _research(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
-    return research.run(state, _deps(runtime))
+    found = research.run(state, _deps(runtime))
+    if state.get("update"):  # a living story's next version starts a fresh draft cycle on the same thread
+        found.update(audit={}, audit_rounds=0, composed=[], revision_note=None, decision=None, changes=[])
+    return found
 
 
 def _factcheck(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
-    return factcheck.run(state, _deps(runtime))
+    checked = factcheck.run(state, _deps(runtime))
+    editions = state.get("editions") or []
+    if state.get("update") and editions:
+        previous = editions[-1]["story"]
+        checked["changes"] = what_changed(
+            previous, state.get("sources", []), checked.get("claims", []), checked.get("conflicts", [])
+        )
+    return checked
 
 
 def _framing(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
@@ -160,12 +174,21 @@ def _audit_node(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
 
 
 def _publish(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
-    final = {**state, "status": "published"}
-    return {"status": "published", "published": _deps(runtime).publish(story_json(final))}
+    # Each publication is the story's next version; the ones before it stay listed (and their files kept).
+    edition = {
+        "edition": len(state.get("editions") or []) + 1,
+        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "draft_version": state.get("draft_version", 0),
+    }
+    final = {**state, "status": "published", "editions": [*(state.get("editions") or []), edition]}
+    story = story_json(final)
+    published = _deps(runtime).publish(story)
+    return {"status": "published", "published": published, "editions": [{**edition, "story": story}]}
 
 
 def _reject(state: StoryState) -> dict[str, Any]:
-    return {"status": "rejected"}
+    # A rejected update leaves the published version standing.
+    return {"status": "published" if state.get("editions") else "rejected"}
 
 
 def build_graph(checkpointer: Any = None, stop_before: Sequence[str] = ()) -> Any:

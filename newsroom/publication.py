@@ -17,6 +17,13 @@ log = logging.getLogger("newsroom.publication")
 Publisher = Callable[[dict[str, Any]], dict[str, str]]
 
 
+def publication_key(story: dict[str, Any]) -> str:
+    """Whose targets a publication records: the story's for its first version, `<story>#v<n>` for a living
+    story's later ones (each version is published to every target again)."""
+    edition = int(story.get("edition") or 1)
+    return str(story["story_id"]) + (f"#v{edition}" if edition > 1 else "")
+
+
 class PublishError(Exception):
     """A target refused the publication; the message is a sentence for the editor (what to do)."""
 
@@ -39,11 +46,11 @@ class Publishing:
         return {"files": self._files, **self.extra}
 
     def publish(self, explainer: dict[str, Any]) -> dict[str, str]:
-        story_id = str(explainer["story_id"])
+        story_id = publication_key(explainer)
         if explainer.get("kind") == "briefing" and explainer.get("beat"):
             covered = [s["record_id"] for s in explainer["sources"]]
             covered += [d for s in explainer["sources"] for d in s.get("duplicates") or []]
-            self.registry.mark_briefed(explainer["beat"], covered, story_id)
+            self.registry.mark_briefed(explainer["beat"], covered, str(explainer["story_id"]))
         done = self.registry.publication(story_id)
         out: dict[str, str] = {}
         failures: list[str] = []

@@ -15,7 +15,7 @@ from newsroom.costs import usage_rows
 from newsroom.documents.briefing import story_json
 from newsroom.jobs import Busy, PublicationPending
 from newsroom.models.port import ModelError, usage_scope
-from newsroom.publication import PublicationFailed
+from newsroom.publication import PublicationFailed, publication_key
 from newsroom.storage import StorageError, storage_sentence
 
 if TYPE_CHECKING:
@@ -221,7 +221,9 @@ class StoryRuns:
         snapshot = self.graph.get_state(self._config(story_id))
         out = story_json(dict(snapshot.values or {}))
         if tuple(snapshot.next or ()) == ("publish",):
-            targets = self.registry.publication(story_id)
+            # the version being published: the one after the last published (publication_key)
+            edition = len(snapshot.values.get("editions") or []) + 1
+            targets = self.registry.publication(publication_key({"story_id": story_id, "edition": edition}))
             out["status"] = "publishing"
             out["publication"] = {
                 t: ("done" if v["done"] else v.get("error") or "not done") for t, v in targets.items()

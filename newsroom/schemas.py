@@ -75,6 +75,19 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
     )
 
 
+def update_schema(source_numbers: list[int]) -> type[BaseModel]:
+    """A living story's next version: the explainer, and a What changed section of 1-6 cited items."""
+    cite: Any = Literal[tuple(source_numbers)] if source_numbers else int
+    change = create_model(
+        "Change", text=(str, Field(...)), citations=(list[cite], Field(..., min_length=1, max_length=4))
+    )
+    return create_model(
+        "UpdatedDraft",
+        __base__=writer_schema(source_numbers),
+        what_changed=(list[change], Field(..., min_length=1, max_length=6)),
+    )
+
+
 def briefing_schema(source_numbers: list[int]) -> type[BaseModel]:
     """A beat briefing: headline, 1-8 cited items, 0-2 cited "what to watch" lines."""
     cite: Any = Literal[tuple(source_numbers)] if source_numbers else int

@@ -24,6 +24,7 @@ from newsroom.fetchguard import FetchPolicy, guarded_fetcher, iter_url
 from newsroom.graph import build_graph
 from newsroom.ingest import IngestReport, collect, ingest_parsed
 from newsroom.jobs import EmbeddedJobs
+from newsroom.living import LivingStories
 from newsroom.models.factory import build_model
 from newsroom.models.port import ModelPort
 from newsroom.parsers import Fetcher, Parsed
@@ -44,7 +45,7 @@ log = logging.getLogger("newsroom")
 
 
 @dataclass
-class Newsroom(StoryRuns, StoryEdits):
+class Newsroom(StoryRuns, StoryEdits, LivingStories):
     """Holds the configured collaborators; each is built on first use and injected everywhere."""
 
     settings: Settings

@@ -30,6 +30,9 @@ class StoryInput(TypedDict):
     """A briefing's cut-off (ISO time): records older than this were not considered."""
     failed_sources: NotRequired[list[dict[str, str]]]
     """A briefing's sources that could not be polled: {source, error}."""
+    update: NotRequired[dict[str, Any]]
+    """A living story's update run: {edition, since, requested_by} — the version being written and when the
+    last one was published (records ingested after it are new); see newsroom/living.py."""
 
 
 class StoryState(StoryInput, total=False):
@@ -77,6 +80,10 @@ class StoryState(StoryInput, total=False):
     """role -> model name (reducer: merge)."""
     published: dict[str, str]
     """Where the approved explainer was written: {format: path}."""
+    changes: list[dict[str, Any]]
+    """An update's changes since the last published version, found by code (newsroom/claims/changes.py)."""
+    editions: Annotated[list[dict[str, Any]], operator.add]
+    """Every published version: {edition, published_at, draft_version, story} (reducer: concatenation)."""
 
 
 class StoryOutput(TypedDict, total=False):

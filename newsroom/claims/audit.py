@@ -33,7 +33,11 @@ def units(draft: dict[str, Any]) -> Iterable[tuple[str, str, list[int] | None]]:
         )
     for i, qa in enumerate(draft.get("faq", []), 1):
         yield f"FAQ {i}", f"{qa.get('question', '')} {qa.get('answer', '')}", list(qa.get("citations", []))
-    for key, label in (("items", "item"), ("what_to_watch", "what-to-watch line")):
+    for key, label in (
+        ("items", "item"),
+        ("what_to_watch", "what-to-watch line"),
+        ("what_changed", "what-changed item"),
+    ):
         for i, it in enumerate(draft.get(key, []), 1):
             yield f"{label} {i}", str(it.get("text", "")), list(it.get("citations", []))
 
@@ -177,6 +181,7 @@ def repair_citations(
         ("faq", "FAQ"),
         ("items", "item"),
         ("what_to_watch", "what-to-watch line"),
+        ("what_changed", "what-changed item"),
     ):
         for i, unit in enumerate(draft.get(key, []), 1):
             cites = [c for c in unit.get("citations", []) if c in by_n]

@@ -101,10 +101,32 @@ def explainer_json(state: dict[str, Any]) -> dict[str, Any]:
         **envelope(state),
         "headline": draft.get("headline", ""),
         "dek": draft.get("dek", ""),
+        **versions(state),
         "story_so_far": draft.get("story_so_far", []),
         "sections": draft.get("sections", []),
         "faq": draft.get("faq", []),
         **checks(state),
+    }
+
+
+def versions(state: dict[str, Any]) -> dict[str, Any]:
+    """A living story's version (1 for its first publication), the versions published, each with its date,
+    and what changed since the last one; nothing for a story never published nor updated."""
+    editions = [
+        {k: e.get(k) for k in ("edition", "published_at", "draft_version", "page") if e.get(k) is not None}
+        for e in state.get("editions") or []
+    ]
+    update = state.get("update") or {}
+    if not editions and not update:
+        return {}
+    if state.get("status") == "published" and editions:
+        edition = int(editions[-1]["edition"])
+    else:
+        edition = int(update.get("edition") or len(editions) + 1)
+    return {
+        "edition": edition,
+        "editions": editions,
+        "what_changed": (state.get("draft") or {}).get("what_changed", []) if update else [],
     }
 
 
@@ -128,6 +150,15 @@ def counts_line(doc: dict[str, Any]) -> str:
 
 def source_date(source: dict[str, Any]) -> str:
     return (source.get("published_at") or "undated")[:10]
+
+
+def version_lines(doc: dict[str, Any]) -> list[str]:
+    """'Version 2, published 2026-11-23 (this version)', newest first."""
+    out = []
+    for e in reversed(doc.get("editions") or []):
+        line = f"Version {int(e['edition'])}, published {str(e.get('published_at') or 'undated')[:10]}"
+        out.append(line + (" (this version)" if e["edition"] == doc.get("edition") else ""))
+    return out
 
 
 def methodology_sentences(doc: dict[str, Any]) -> list[str]:
@@ -159,6 +190,9 @@ def to_markdown(ex: dict[str, Any]) -> str:
     # that sits above the headline on the page joins the counts line here.
     lines = [f"# {t(ex['headline'])}", "", f"*{t(ex['dek'])}*", ""]
     lines += [md_escape(f"{beat_label(ex)} · {counts_line(ex)}"), ""]
+    if ex.get("what_changed"):
+        lines += [f"## What changed since version {int(ex['edition']) - 1}", ""]
+        lines += [f"- {t(it['text'])}{cites(it['citations'])}" for it in ex["what_changed"]] + [""]
     for sec in ex["sections"]:
         lines += [f"## {t(sec['heading'])}", "", f"{t(sec['body'])}{cites(sec['citations'])}", ""]
     if ex["story_so_far"]:
@@ -172,6 +206,8 @@ def to_markdown(ex: dict[str, Any]) -> str:
         for qa in ex["faq"]:
             lines += [f"**{t(qa['question'])}**", "", f"{t(qa['answer'])}{cites(qa['citations'])}", ""]
     lines += checks_markdown(ex)
+    if ex.get("editions"):
+        lines += ["", "## Versions", ""] + [f"- {md_escape(v)}" for v in version_lines(ex)]
     m = ex["methodology"]
     first, second = methodology_sentences(ex)
     lines += [

@@ -44,17 +44,29 @@ def file_publisher(directory: Path) -> Any:
     def publish(explainer: dict[str, Any]) -> dict[str, str]:
         directory.mkdir(parents=True, exist_ok=True)
         stem = file_stem(str(explainer["story_id"]))
+        if explainer.get(
+            "editions"
+        ):  # a living story: each version also under its own name, kept as published
+            explainer = {
+                **explainer,
+                "editions": [
+                    {**e, "page": f"{stem}.v{int(e['edition'])}.html"} for e in explainer["editions"]
+                ],
+            }
+        names = [stem] + ([f"{stem}.v{int(explainer['edition'])}"] if explainer.get("editions") else [])
         out = {}
         markdown = render_markdown(explainer)
         # JSON last: its presence is what `newsroom check` takes to mean the set is complete.
-        for fmt, text in (
-            ("md", markdown),
-            ("html", render_html(explainer)),
-            ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
-        ):
-            path = directory / f"{stem}.{fmt}"
-            write_atomically(path, text)
-            out[fmt] = str(path)
+        for name in reversed(names):  # the version's own files first, the story's current page last
+            for fmt, text in (
+                ("md", markdown),
+                ("html", render_html(explainer)),
+                ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
+            ):
+                path = directory / f"{name}.{fmt}"
+                write_atomically(path, text)
+                if name == stem:
+                    out[fmt] = str(path)
         return out
 
     return publish

@@ -12,6 +12,7 @@ from newsroom.documents.explainer import (
     kind_label,
     methodology_sentences,
     source_date,
+    version_lines,
 )
 from newsroom.documents.markup import http_url, inline
 
@@ -192,6 +193,13 @@ def explainer_html(ex: dict[str, Any]) -> str:
     """The explainer page: the seed explainer's shape, with the disagreements and sources a reader can check."""
     by_n = {int(s["n"]): s for s in ex["sources"]}
     body = _head(ex, beat_label(ex), inline(ex["dek"]))
+    if ex.get("what_changed"):
+        changed = "".join(
+            _tag("li", "event", inline(it["text"]) + _cites(it["citations"], by_n))
+            for it in ex["what_changed"]
+        )
+        title = f"What changed since version {int(ex['edition']) - 1}"
+        body += _tag("aside", "conflict", _tag("p", "callout-title", title) + _tag("ul", "sides", changed))
     for sec in ex["sections"]:
         body += _tag("h2", "h2", inline(sec["heading"])) + _paragraphs(
             sec["body"], _cites(sec["citations"], by_n)
@@ -212,7 +220,21 @@ def explainer_html(ex: dict[str, Any]) -> str:
             body += _tag("h3", "question", inline(qa["question"])) + _paragraphs(
                 qa["answer"], _cites(qa["citations"], by_n)
             )
-    return _page(ex, body + _checks(ex, by_n) + _methodology(ex))
+    return _page(ex, body + _checks(ex, by_n) + _versions(ex) + _methodology(ex))
+
+
+def _versions(doc: dict[str, Any]) -> str:
+    """Every published version with its date, each earlier one a link to its own page (kept as published)."""
+    if not doc.get("editions"):
+        return ""
+    items = []
+    for e, line in zip(reversed(doc["editions"]), version_lines(doc), strict=True):
+        text = html.escape(line)
+        page = str(e.get("page") or "")
+        if page and e["edition"] != doc.get("edition") and "/" not in page and not page.startswith("."):
+            text = _tag("a", "link", text, href=page)
+        items.append(_tag("li", "source", text, "version"))
+    return _tag("h2", "h2-aside", "Versions") + _tag("ul", "sources", "".join(items), "versions")
 
 
 def briefing_html(b: dict[str, Any]) -> str:

@@ -210,7 +210,23 @@ def briefing_draft(values: Values) -> dict[str, Any]:
     return {"headline": "What is new on the beat", "items": items[:8], "what_to_watch": []}
 
 
+def update_draft(values: Values) -> dict[str, Any]:
+    """A living story's next version as a careful writer gives it: the draft, and each change code found told
+    in What changed with its citations."""
+    changed = [
+        {"text": re.sub(r"\s*\[\d+\]", "", c["sentence"]), "citations": c["citations"]}
+        for c in values.get("change_list", [])
+    ]
+    first = values["sources_given"][0]["n"]
+    return {
+        **good_draft(values),
+        "what_changed": changed or [{"text": "Nothing moved.", "citations": [first]}],
+    }
+
+
 def writer_answer(prompt_id: str, values: Values, schema: Any = None) -> dict[str, Any]:
+    if prompt_id.startswith("update"):
+        return update_draft(values)
     return briefing_draft(values) if prompt_id.startswith("briefing") else good_draft(values)
 
 
