@@ -15,6 +15,7 @@ APPROVE, REVISE, REJECT = "newsroom_approve", "newsroom_revise", "newsroom_rejec
 EDIT = "newsroom_edit"
 REVISE_MODAL = "newsroom_revise_modal"
 RETRY = "newsroom_retry"
+UPDATE = "newsroom_update"
 
 
 def _cites(numbers: list[int], sources: dict[int, dict[str, Any]]) -> str:
@@ -83,6 +84,10 @@ def explainer_blocks(ex: dict[str, Any]) -> list[dict[str, Any]]:
     sources = {s["n"]: s for s in ex.get("sources", [])}
     blocks: list[dict[str, Any]] = [_header(ex.get("headline") or "Untitled draft")]
     blocks += _section(f"_{escape(ex.get('dek', ''))}_")
+    if ex.get("what_changed"):
+        lines = [f"• {escape(c['text'])}{_cites(c['citations'], sources)}" for c in ex["what_changed"]]
+        title = f"*What changed since version {int(ex.get('edition') or 2) - 1}*\n"
+        blocks += _section(title + "\n".join(lines))
     if ex.get("story_so_far"):
         lines = [
             f"• *{escape(e['date'])}* — {escape(e['event'])}{_cites(e['citations'], sources)}"
@@ -265,8 +270,25 @@ def help_text() -> str:
         "• `/newsroom status [story]` — stories waiting for a decision and where each stands\n"
         "• `/newsroom retry <story>` — continue a story that stopped, or finish its publication\n"
         "• `/newsroom brief <beat>` — a briefing on what is new on a beat, in the beat's channel\n"
+        "• `/newsroom update <story>` — a published explainer's next version, with what changed (editors)\n"
         "• `/newsroom help` — this text"
     )
+
+
+def update_actions(story_id: str) -> dict[str, Any]:
+    """The Update button of a published explainer: its next version, from the records ingested since."""
+    return {
+        "type": "actions",
+        "block_id": "newsroom_update",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": UPDATE,
+                "text": {"type": "plain_text", "text": "Update"},
+                "value": story_id,
+            }
+        ],
+    }
 
 
 def retry_blocks(line: str, story_id: str, headline: str = "") -> list[dict[str, Any]]:

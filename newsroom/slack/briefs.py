@@ -147,6 +147,8 @@ def _run(ctx: SlackContext, client: WebClient, beat: Beat, who: str) -> None:
     except Exception as exc:
         client.chat_postMessage(channel=channel, text=failure_line(f"The briefing on {beat_name}", exc))
         return
+    if plan.record_ids:  # does any of it correct or contradict a published explainer? (slack/living.py)
+        ctx.enqueue("watch_published", record_ids=list(plan.record_ids))
     if not plan.record_ids:
         client.chat_postMessage(channel=channel, text=plan.nothing_new()["message"])
         return

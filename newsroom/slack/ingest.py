@@ -93,5 +93,7 @@ def ingest(ctx: SlackContext, text: str, response_url: str) -> None:
     try:
         report = ctx.room.ingest(urls, untrusted=True)
         respond(response_url, cut(escape("\n".join(report.summary())), 3000))
+        if report.added:  # does any of it correct or contradict a published explainer? (slack/living.py)
+            ctx.enqueue("watch_published", record_ids=[r.id for r in report.added])
     except Exception as exc:
         respond(response_url, failure_line("The ingest", exc))

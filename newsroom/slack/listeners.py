@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from newsroom.slack import briefs, commands, decisions, edits, home, ingest, recovery
+from newsroom.slack import briefs, commands, decisions, edits, home, ingest, living, recovery
 from newsroom.slack.context import SlackContext
 
 
@@ -19,10 +19,11 @@ def register_listeners(app: App, ctx: SlackContext) -> None:
     decisions.register(app, ctx)
     home.register(app, ctx)
     edits.register(app, ctx)
+    living.register(app, ctx)
     commands.register_help(app)
 
 
 def register_jobs(ctx: SlackContext) -> None:
     """Every feature's jobs on a context no Bolt app serves (`newsroom worker`)."""
-    for feature in (commands, ingest, briefs, recovery, decisions, home, edits):
+    for feature in (commands, ingest, briefs, recovery, decisions, home, edits, living):
         feature.jobs(ctx)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from newsroom.publication import Publisher, PublishError
-from newsroom.slack.blocks import MAX_BLOCKS, MAX_TEXT, explainer_blocks
+from newsroom.slack.blocks import MAX_BLOCKS, MAX_TEXT, explainer_blocks, update_actions
 from newsroom.slack.mrkdwn import cut, escape
 
 log = logging.getLogger("newsroom.slack")
@@ -33,6 +33,10 @@ def slack_publisher(client: WebClient, channel: str | None) -> Publisher:
             )
             return {}
         blocks = explainer_blocks(explainer)
+        if (
+            explainer.get("kind") != "briefing"
+        ):  # a published explainer lives on: Update writes its next version
+            blocks.append(update_actions(str(explainer["story_id"])))
         first = ""
         try:
             for start in range(0, len(blocks), MAX_BLOCKS):
