@@ -83,7 +83,7 @@ def what_changed(
             kind, sentence = "resolved_conflict", str(c["resolution"])
         else:
             continue
-        out.append(_change(kind, c, cites, sentence))
+        out.append({**_change(kind, c, cites, sentence), "new_citations": sorted(set(cites) & new)})
     told = {n for ch in out for n in ch["citations"]}
     facts = 0
     for claim in claims:
@@ -99,6 +99,7 @@ def what_changed(
                     "subject": str(claim.get("subject") or ""),
                     "values": [{"value": str(claim.get("value") or ""), "citations": cites}],
                     "citations": cites,
+                    "new_citations": cites,
                     "sentence": sentence,
                 }
             )
@@ -130,10 +131,10 @@ def changes_block(changes: list[dict[str, Any]]) -> str:
 
 
 def told(change: dict[str, Any], item: dict[str, Any]) -> bool:
-    """Whether a What changed item tells this change: it cites the change's records and states its values
-    (a disagreement: both sides shown, as the audit asks)."""
+    """Whether a What changed item tells this change: it cites a record new since the published version (any of
+    the change's, for a settled dispute) and states its values (a disagreement: both sides shown)."""
     text, cites = str(item.get("text", "")), [int(n) for n in item.get("citations", [])]
-    if not set(cites) & set(change["citations"]):
+    if not set(cites) & set(change.get("new_citations") or change["citations"]):
         return False
     if change["kind"] == "new_conflict":
         return shows_both_sides(change, cites, text)

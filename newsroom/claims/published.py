@@ -6,6 +6,7 @@ states the value now in question.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,7 @@ def _conflicts(
 def _stating(draft: dict[str, Any], value: str) -> str:
     """The explainer's sentence (a unit of it) that states `value`, or ''."""
     for unit in draft_units(draft):
-        text = without_marks(unit.text)
+        text = re.sub(r"\s+([.,;:!?])", r"\1", without_marks(unit.text))
         if unit.citations is not None and text and states_value(value, text):
             return text
     return ""

@@ -48,6 +48,16 @@ VALUED = {
 }
 
 
+CORRECTS = {
+    "id": "ds-23",
+    "outlet": "The Compute Desk",
+    "published_at": "2026-11-12T09:00:00Z",
+    "title": "Correction: DeepSeek funding round",
+    "text": "Correction: An earlier article about DeepSeek's first outside funding round gave the amount "
+    "DeepSeek is raising as $7.4 billion. DeepSeek is raising $7.9 billion, not $7.4 billion.",
+}
+
+
 def _publish_v1(bot: Bot) -> tuple[str, dict[str, Any]]:
     draft = start_story(bot)
     value = button(draft, APPROVE)
@@ -120,6 +130,20 @@ def test_update_gives_v2_with_what_changed_and_the_page_keeps_both_versions(bot:
     assert "What changed" not in v1 and "$9.1 billion" not in v1  # v1 stays readable as it was
     dates = [e["published_at"] for e in bot.room.show(story)["editions"]]
     assert len(dates) == 2 and dates[0] <= dates[1]
+
+
+def test_a_correction_after_publication_is_told_in_the_thread_once(bot: Bot, tmp_path: Path) -> None:
+    story, _ = _publish_v1(bot)
+    ids = _ingest(bot, tmp_path, CORRECTS)
+    ctx = SlackContext(bot.room, bot.room.settings, web_client(bot.room.settings))
+    living.jobs(ctx)
+    for _ in range(2):  # the job run twice (a redelivery, a second poll): one announcement
+        ctx.run_job("watch_published", {"record_ids": ids})
+    told = [m for m in bot.slack.of("chat.postMessage") if "after publication" in m.get("text", "")]
+    assert len(told) == 1 and told[0]["thread_ts"] == story.rpartition("-")[2]
+    text = told[0]["text"]
+    assert "corrects a value" in text and "$7.9 billion" in text and "$7.4 billion" in text
+    assert "The explainer says: “" in text and "Correction: DeepSeek funding round" in text
 
 
 def test_a_contradicting_record_after_publication_is_told_in_the_thread_once(
