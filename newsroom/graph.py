@@ -187,8 +187,14 @@ def _publish(state: StoryState, runtime: Runtime[Deps]) -> dict[str, Any]:
 
 
 def _reject(state: StoryState) -> dict[str, Any]:
-    # A rejected update leaves the published version standing.
-    return {"status": "published" if state.get("editions") else "rejected"}
+    editions = state.get("editions") or []
+    if not editions:
+        return {"status": "rejected"}
+    # A rejected update leaves the published version standing: it is what the story shows again.
+    story = editions[-1].get("story") or {}
+    draft = {k: story.get(k) for k in ("headline", "dek", "story_so_far", "sections", "faq") if k in story}
+    kept = {k: story[k] for k in ("claims", "conflicts", "flagged", "audit") if k in story}
+    return {"status": "published", "draft": draft, "changes": [], **kept}
 
 
 def build_graph(checkpointer: Any = None, stop_before: Sequence[str] = ()) -> Any:

@@ -77,7 +77,8 @@ class LivingStories:
                 "(an update already drafted waits for its decision)."
             )
         edition = len(editions) + 1
-        if not self.registry.claim_once(f"update:{story_id}:{edition}"):
+        # once per version and published draft: two clicks make one run; after a rejected update, a new one may
+        if not self.registry.claim_once(f"update:{story_id}:{edition}:{state.get('draft_version', 0)}"):
             raise StaleDraft(
                 f"Version {edition} of story {story_id} was already asked for; its thread shows how it goes."
             )
@@ -109,12 +110,16 @@ class LivingStories:
                 continue
             state = self._state(row["story_id"])
             editions = state.get("editions") or []
-            sources = state.get("sources") or []
-            if not editions or not sources:
+            if not editions:
                 continue
-            known = {s["record_id"] for s in sources} | {
-                d for s in sources for d in s.get("duplicates") or []
-            }
+            # the published version's own records (an update drafted since has others), read from the store
+            story = editions[-1].get("story") or {}
+            listed = story.get("sources") or []
+            texts = {r.id: r.text for r in self.store.get([s["record_id"] for s in listed])}
+            sources = [{**s, "text": texts[s["record_id"]]} for s in listed if s["record_id"] in texts]
+            if not sources:
+                continue
+            known = {s["record_id"] for s in listed} | {d for s in listed for d in s.get("duplicates") or []}
             fresh = [r for r in records if r.id not in known]
             on_topic = self._on_topic(state["topic"], [f"{r.title}. {r.text}" for r in fresh])
             for record, near in zip(fresh, on_topic, strict=True):
