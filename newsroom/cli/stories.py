@@ -1,4 +1,5 @@
-"""`newsroom explain`, `review`, `show`, `retry` and `status`: a story from request to publication."""
+"""`newsroom explain`, `review`, `show`, `retry`, `update` and `status`: a story from request to publication,
+and a published explainer's next version."""
 
 from __future__ import annotations
 
@@ -89,6 +90,22 @@ def retry(story_id: Annotated[str, typer.Argument(help="The story id.")]) -> Non
     except (StoryError, ModelError) as exc:
         fail(exc)
     emit(ex, None, None)
+
+
+@app.command()
+def update(
+    story_id: Annotated[str, typer.Argument(help="A published explainer's story id.")],
+    who: Annotated[str, typer.Option(help="Who asks (recorded with the update).")] = "cli",
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the explainer JSON here.")] = None,
+    md_file: Annotated[Path | None, typer.Option("--md", help="Write the Markdown here.")] = None,
+) -> None:
+    """Write a published explainer's next version from the records ingested since, with What changed; it then
+    waits for an editor's decision like any draft."""
+    try:
+        ex = open_newsroom().update(story_id, requested_by=who, on_progress=show_progress)
+    except (StoryError, ModelError) as exc:
+        fail(exc)
+    emit(ex, json_file, md_file)
 
 
 @app.command()
