@@ -38,35 +38,52 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def keep_previous(directory: Path, stem: str, edition: int) -> None:
+    """Before version `edition + 1` replaces a story's files, copy them to `<stem>.v<edition>.*` — once, and only
+    when they are that version (a publication run again must not file the new version as the old)."""
+    current, kept = directory / f"{stem}.json", directory / f"{stem}.v{edition}.json"
+    if edition < 1 or kept.exists() or not current.exists():
+        return
+    try:
+        shown = int(json.loads(current.read_text(encoding="utf-8")).get("edition") or 1)
+    except (ValueError, TypeError, AttributeError):
+        return  # not a file newsroom wrote whole: left alone, `newsroom check` reports it
+    if shown != edition:
+        return
+    for fmt in ("md", "html", "json"):  # JSON last, as for every file set
+        if (directory / f"{stem}.{fmt}").exists():
+            write_atomically(
+                directory / f"{stem}.v{edition}.{fmt}", (directory / f"{stem}.{fmt}").read_text("utf-8")
+            )
+
+
 def file_publisher(directory: Path) -> Any:
     """A publisher writing three files per story; writing the same story again gives the same files."""
 
     def publish(explainer: dict[str, Any]) -> dict[str, str]:
         directory.mkdir(parents=True, exist_ok=True)
         stem = file_stem(str(explainer["story_id"]))
-        if explainer.get(
-            "editions"
-        ):  # a living story: each version also under its own name, kept as published
+        edition = int(explainer.get("edition") or 1)
+        if explainer.get("editions"):  # a living story: every earlier version keeps a page of its own
+            keep_previous(directory, stem, edition - 1)
             explainer = {
                 **explainer,
                 "editions": [
-                    {**e, "page": f"{stem}.v{int(e['edition'])}.html"} for e in explainer["editions"]
+                    {**e, "page": f"{stem}.v{int(e['edition'])}.html"} if int(e["edition"]) < edition else e
+                    for e in explainer["editions"]
                 ],
             }
-        names = [stem] + ([f"{stem}.v{int(explainer['edition'])}"] if explainer.get("editions") else [])
         out = {}
         markdown = render_markdown(explainer)
         # JSON last: its presence is what `newsroom check` takes to mean the set is complete.
-        for name in reversed(names):  # the version's own files first, the story's current page last
-            for fmt, text in (
-                ("md", markdown),
-                ("html", render_html(explainer)),
-                ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
-            ):
-                path = directory / f"{name}.{fmt}"
-                write_atomically(path, text)
-                if name == stem:
-                    out[fmt] = str(path)
+        for fmt, text in (
+            ("md", markdown),
+            ("html", render_html(explainer)),
+            ("json", json.dumps(explainer, indent=2, ensure_ascii=False)),
+        ):
+            path = directory / f"{stem}.{fmt}"
+            write_atomically(path, text)
+            out[fmt] = str(path)
         return out
 
     return publish

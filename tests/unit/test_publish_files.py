@@ -35,3 +35,34 @@ def test_two_slack_stories_of_one_second_published_at_once_give_two_file_sets(tm
     assert not [f for f in files if f.endswith(".tmp")]
     for r in results[:2]:
         assert Path(r["json"]).read_text(encoding="utf-8").count('"story_id"') == 1
+
+
+def _version(story_id: str, edition: int, headline: str) -> dict[str, Any]:
+    editions = [
+        {"edition": k, "published_at": f"2026-11-0{k}T09:00:00+00:00", "draft_version": k}
+        for k in range(1, edition + 1)
+    ]
+    draft = {"headline": headline, "dek": "D", "story_so_far": [], "sections": [], "faq": []}
+    state = {"story_id": story_id, "topic": "t", "status": "published", "draft": draft, "editions": editions}
+    return story_json(state)
+
+
+def test_a_later_version_keeps_the_earlier_one_as_published_and_a_rerun_keeps_it_too(tmp_path: Path) -> None:
+    publish = file_publisher(tmp_path / "published")
+    publish(_version("story-x", 1, "First account"))
+    assert sorted(p.name for p in (tmp_path / "published").iterdir()) == [
+        "story-x.html",
+        "story-x.json",
+        "story-x.md",
+    ]
+    publish(_version("story-x", 2, "Second account"))
+    publish(_version("story-x", 2, "Second account"))  # the publication run again after a crash
+    names = sorted(p.name for p in (tmp_path / "published").iterdir())
+    assert names == [f"story-x.{f}" for f in ("html", "json", "md", "v1.html", "v1.json", "v1.md")]
+    v1 = (tmp_path / "published" / "story-x.v1.html").read_text()
+    assert "First account" in v1 and "Second account" not in v1
+    page = (tmp_path / "published" / "story-x.html").read_text()
+    assert "Second account" in page and 'href="story-x.v1.html"' in page
+    assert (
+        "Version 2, published 2026-11-02 (this version)" in page and "Version 1, published 2026-11-01" in page
+    )
