@@ -192,7 +192,8 @@ def _reject(state: StoryState) -> dict[str, Any]:
         return {"status": "rejected"}
     # A rejected update leaves the published version standing: it is what the story shows again.
     story = editions[-1].get("story") or {}
-    draft = {k: story.get(k) for k in ("headline", "dek", "story_so_far", "sections", "faq") if k in story}
+    fields = ("headline", "dek", "story_so_far", "sections", "faq", "what_changed")
+    draft = {k: story.get(k) for k in fields if k in story}
     kept = {k: story[k] for k in ("claims", "conflicts", "flagged", "audit") if k in story}
     return {"status": "published", "draft": draft, "changes": [], **kept}
 
