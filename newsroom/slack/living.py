@@ -36,8 +36,7 @@ def register(app: App, ctx: SlackContext) -> None:
         ack()
         container = body.get("container") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-        story_id = str(action.get("value") or "")
-        _enqueue(ctx, story_id, body["user"]["id"], channel)
+        _hand_over(ctx, str(action.get("value") or ""), body["user"]["id"], channel)
 
     def on_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         _, story_id = parse(body.get("text", ""))
@@ -48,16 +47,19 @@ def register(app: App, ctx: SlackContext) -> None:
             ack(text=NOT_AN_EDITOR)
             return
         ack(text=cut(f"Updating story `{escape(story_id)}`; its thread shows how it goes.", MAX_TEXT))
-        if ctx.first_delivery(body):
-            _enqueue(ctx, story_id, body["user_id"], body.get("channel_id", ""))
+        _hand_over(ctx, story_id, body["user_id"], body.get("channel_id", ""), once=body)
 
     app.action(UPDATE)(on_button)
     app.command("/newsroom", matchers=[subcommand("update")])(on_command)
 
 
-def _enqueue(ctx: SlackContext, story_id: str, user: str, channel: str) -> None:
-    ctx.enqueue(
+def _hand_over(
+    ctx: SlackContext, story_id: str, user: str, channel: str, once: dict[str, Any] | None = None
+) -> None:
+    """The `update` job, queued once Slack has its answer (a redelivered command is not queued again)."""
+    ctx.after_ack(
         "update",
+        once=once,
         lock=story_id or None,  # one story's jobs never run at once
         queueing_lock=f"update:{story_id}",
         story_id=story_id,
