@@ -24,6 +24,8 @@ class Deps:
     model: ModelPort
     store: RecordStore
     embed: Callable[[list[str]], np.ndarray]
+    # what compares texts in different languages (the multilingual embedder); None: such texts are not compared
+    embed_across: Callable[[list[str]], np.ndarray] | None = None
     publish: Callable[[dict[str, Any]], dict[str, str]] = lambda explainer: {}
     # the knobs, from settings (`NEWSROOM_RESEARCH_*`, `NEWSROOM_CLAIMS_*`); defaults when a test builds Deps
     research: ResearchSettings = field(default_factory=ResearchSettings)

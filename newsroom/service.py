@@ -113,13 +113,14 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
     @cached_property
     def deps(self) -> Deps:
         """What every agent is handed: the model, the store, the embedder and the publisher."""
-        from newsroom.embedding import embed
+        from newsroom.embedders import MULTILINGUAL, embedder_named
 
         return Deps(
             model=self.model,
             # Opened on first use: `show` of a published story needs no record store.
             store=lazy_store(lambda: self.store, self.settings.chroma_dir),
-            embed=embed,
+            embed=embedder_named(self.settings.embedder).similar,
+            embed_across=MULTILINGUAL.similar,
             publish=self.publishing.publish,
             research=self.settings.research,
             claims=self.settings.claims,

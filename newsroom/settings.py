@@ -104,6 +104,11 @@ class ClaimsSettings(BaseModel):
     max_ratio: float = Field(
         10.0, description="Reports of one quantity do not differ more than this many times."
     )
+    cross_language_similarity: float = Field(
+        0.80,
+        description="How alike (multilingual embedder) the sentences of two values in records of different "
+        "languages must read to be compared; that embedder's cosines run high, unrelated text near 0.7.",
+    )
 
 
 class WebSettings(BaseModel):
@@ -280,6 +285,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     chroma_url: str | None = None
+    embedder: Literal["minilm", "multilingual"] = Field(
+        "minilm",
+        description="`minilm`: English sentence embeddings. `multilingual`: multilingual-e5-small (4-bit), "
+        "so records in Chinese, Japanese, French, German or Spanish are found by an English question. "
+        "A store is built with one: opening it with the other is refused.",
+    )
     database_url: SecretStr | None = Field(
         None,
         description="postgresql://... : checkpoints, the registry, the job queue and the beat schedule live "

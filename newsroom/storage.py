@@ -47,6 +47,10 @@ def storage_sentence(exc: BaseException, path: Path) -> str:
 
 
 def chroma_sentence(exc: BaseException, directory: Path) -> str:
+    from newsroom.embedders import EmbedderMismatch
+
+    if isinstance(exc, EmbedderMismatch):
+        return str(exc)
     if isinstance(exc, (OSError, sqlite3.Error)):
         return storage_sentence(exc, directory)
     return (

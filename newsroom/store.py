@@ -11,7 +11,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from newsroom.embedding import MiniLMEmbeddingFunction, embed
+from newsroom.embedders import MINILM, Embedder, EmbedderMismatch, embedder_named, setting_of
 from newsroom.records import SourceRecord
 from newsroom.settings import Settings, StoreSettings
 
@@ -178,9 +178,10 @@ def _where(beat: str | None, since: datetime | None, until: datetime | None) -> 
 class ChromaSourceStore:
     """Two collections: one entry per record (full text, mean vector) and one per chunk."""
 
-    def __init__(self, client: Any, settings: StoreSettings) -> None:
+    def __init__(self, client: Any, settings: StoreSettings, embedder: Embedder = MINILM) -> None:
         self._settings = settings
-        ef = MiniLMEmbeddingFunction()
+        self._embedder = embedder
+        ef = embedder.function()
         config = {
             "hnsw": {
                 "space": "cosine",
@@ -190,6 +191,7 @@ class ChromaSourceStore:
             }
         }
         prefix = settings.collection_prefix
+        _same_embedder(client, f"{prefix}_records", embedder)
         self._records = client.get_or_create_collection(
             f"{prefix}_records", embedding_function=ef, configuration=config
         )
@@ -205,7 +207,7 @@ class ChromaSourceStore:
             for r in records
         ]
         flat = [c for chunks in all_chunks for c in chunks]
-        vectors = embed(flat)
+        vectors = self._embedder.passages(flat)
         out: list[PreparedRecord] = []
         pos = 0
         for record, chunks in zip(records, all_chunks, strict=True):
@@ -299,7 +301,7 @@ class ChromaSourceStore:
         total = self._chunks.count()
         if total == 0 or k <= 0:
             return []
-        qv = embed([query])[0]
+        qv = self._embedder.queries([query])[0]
         res = self._chunks.query(
             query_embeddings=[qv.tolist()],
             n_results=min(total, max(k * 8, 40)),
@@ -344,6 +346,23 @@ class ChromaSourceStore:
         return int(self._records.count())
 
 
+def _same_embedder(client: Any, name: str, wanted: Embedder) -> None:
+    """Refuse a store built with another embedder: its vectors and the questions' would not be comparable
+    (both are 384-d, so Chroma would answer, wrongly)."""
+    try:
+        existing = client.get_collection(name)
+    except Exception:
+        return  # a new store: it is built with the wanted embedder
+    ef = (existing.configuration_json or {}).get("embedding_function") or {}
+    built = setting_of(str(ef.get("name") or MINILM.function_name))
+    if built != wanted.setting:
+        raise EmbedderMismatch(
+            f"the record store was built with the {built} embedder and NEWSROOM_EMBEDDER is "
+            f"{wanted.setting}: set NEWSROOM_EMBEDDER={built}, or use another data dir (or collection "
+            f"prefix) and ingest the sources again with the {wanted.setting} embedder"
+        )
+
+
 def chroma_client(settings: Settings) -> Any:
     """Embedded PersistentClient under the data dir, or HttpClient when NEWSROOM_CHROMA_URL is set."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
@@ -363,4 +382,4 @@ def chroma_client(settings: Settings) -> Any:
 
 def open_store(settings: Settings) -> ChromaSourceStore:
     """The configured store."""
-    return ChromaSourceStore(chroma_client(settings), settings.store)
+    return ChromaSourceStore(chroma_client(settings), settings.store, embedder_named(settings.embedder))
