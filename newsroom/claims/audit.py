@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from newsroom.claims.language import record_language
 from newsroom.claims.mentions import extract_mentions, supported_by
 from newsroom.claims.types import Source
 from newsroom.claims.values import typed_value
@@ -120,7 +121,7 @@ def unsupported_values(draft: dict[str, Any], sources: list[Source]) -> list[str
     Units without citations (headline, dek) are checked against every record the draft cites anywhere.
     """
     by_n = {s.n: s for s in sources}
-    mentions = {s.n: extract_mentions(s.text) for s in sources}
+    mentions = {s.n: extract_mentions(s.text, record_language(s.text)) for s in sources}
     cited_anywhere = sorted({c for _, _, cites in units(draft) for c in cites or [] if c in by_n})
     problems = []
     for name, text, cites in units(draft):
@@ -171,7 +172,7 @@ def repair_citations(
     again for it. Every addition is returned as a note for the editor; a value no source holds is left
     for the audit to report.
     """
-    mentions = {s.n: extract_mentions(s.text) for s in sources}
+    mentions = {s.n: extract_mentions(s.text, record_language(s.text)) for s in sources}
     by_n = {s.n: s for s in sources}
     draft = {k: ([dict(i) for i in v] if isinstance(v, list) else v) for k, v in draft.items()}
     notes: list[str] = []

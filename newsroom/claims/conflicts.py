@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsroom.claims.corrections import correction_readings, is_correction, retracted_values
+from newsroom.claims.language import record_language
 from newsroom.claims.labels import MAX_WORDS, conflict_label
 from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
 from newsroom.claims.mentions import extract_mentions, same_value
@@ -32,7 +33,7 @@ def find_conflicts(
     different values in a group: a record does not disagree with itself, so "12 vessels" and "36
     vessels" in one report are two facts, and a chain of look-alike pairs cannot fuse them.
     """
-    typed = [typed_value(f.value, exclude) for f in facts]
+    typed = [typed_value(f.value, exclude, f.lang) for f in facts]
     parent = list(range(len(facts)))
     joined: dict[int, list[int]] = {i: [i] for i in range(len(facts))}
 
@@ -44,7 +45,7 @@ def find_conflicts(
 
     # every record's figures, but a correction's (it quotes the figure it withdraws beside the right one)
     figures = [
-        extract_mentions(text)
+        extract_mentions(text, record_language(text))
         for src in sources.values()
         if (text := str(src.get("text", ""))) and not is_correction(text)
     ]

@@ -13,6 +13,7 @@ from newsroom.claims.lexicon_en import (
     SCALE_WORDS,
     SCALES,
 )
+from newsroom.claims.mentions_intl import foreign_mentions
 from newsroom.claims.numwords import spelled_numbers
 from newsroom.claims.types import Mention
 
@@ -68,10 +69,19 @@ def _f(raw: str) -> float:
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:[ap]\.\s?m\.?|[ap]m\b)|\b\d{1,2}:\d{2}\b", re.I)
 
 
-def extract_mentions(text: str) -> list[Mention]:
-    """Every checkable value in the text, longest reading first, no overlaps."""
+def extract_mentions(text: str, lang: str = "en") -> list[Mention]:
+    """Every checkable value in the text, longest reading first, no overlaps.
+
+    `lang` is the language of the record the text is from (newsroom/claims/language.py): values written
+    as it writes them are read first (newsroom/claims/mentions_intl.py), then English patterns read the rest.
+    """
     taken: list[tuple[int, int]] = [m.span() for m in _CLOCK.finditer(text)]
     found: list[Mention] = []
+    for foreign in foreign_mentions(text, lang):
+        span = (foreign.start, foreign.start + len(foreign.text))
+        if not any(span[0] < te and ts < span[1] for ts, te in taken):
+            taken.append(span)
+            found.append(foreign)
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             s, e = m.span()

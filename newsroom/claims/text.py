@@ -7,7 +7,10 @@ import re
 from newsroom.claims.lexicon_en import ABBREVIATIONS
 
 # A sentence ends at . ! ? before a capital, except after a title or abbreviation ("Sen. Amara Okafor").
-SENTENCES = re.compile(r"(?<=[.!?])" + "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS) + r"\s+(?=[A-Z\"'(])")
+# Chinese and Japanese end a sentence at 。！？ with no space after.
+SENTENCES = re.compile(
+    r"(?<=[.!?])" + "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS) + r"\s+(?=[A-Z\"'(])|(?<=[。！？])\s*"
+)
 WINDOW = 6  # words either side of a value or party that say what it is
 
 

@@ -39,6 +39,7 @@ class Fact:
     value: str
     quote: str
     origin: str = "model"
+    lang: str = "en"  # the language of the record it is read from: how its value's digits are read
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ValueReading:
     masked: str
     window: str
     unit: str  # what a count counts, or "per share"-style rate for money; "" when unseen
+    lang: str = "en"  # the record's language (newsroom/claims/language.py)
 
 
 @dataclass(frozen=True)

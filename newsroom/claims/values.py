@@ -30,13 +30,14 @@ def parties(value: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def typed_value(value: str, exclude: frozenset[str] = frozenset()) -> tuple[str, Any] | None:
+def typed_value(value: str, exclude: frozenset[str] = frozenset(), lang: str = "en") -> tuple[str, Any] | None:
     """('money'|'percent'|'date'|'number'|'tally', Mention) or ('parties', frozenset), or None.
 
     `exclude` holds names that cannot be a party to the story (its own subject: DeepSeek does not
     invest in DeepSeek).
     """
-    found = [m for m in extract_mentions(value) if m.kind != "year"] or extract_mentions(value)
+    read = extract_mentions(value, lang)
+    found = [m for m in read if m.kind != "year"] or read
     if found:
         m = found[0]
         kind = "number" if m.kind == "year" else m.kind
