@@ -12,6 +12,7 @@ import numpy as np
 from newsroom.claims.conflicts import find_conflicts, subject_overlap, subject_words
 from newsroom.claims.corrections import correction_conflicts, is_correction
 from newsroom.claims.injections import find_injection, redact_injections
+from newsroom.claims.language import record_language
 from newsroom.claims.lexicon_en import ROLE_LABELS
 from newsroom.claims.mentions import extract_mentions
 from newsroom.claims.pairing import pair_parties, pair_values
@@ -31,9 +32,9 @@ PROMPT = "factcheck.v1"
 _NEGATED = re.compile(r"\b(?:not|no longer|never|neither|nor|without|denied|denies)\b|n't\b", re.I)
 
 
-def _value_in(value: str, sentence: str) -> bool:
+def _value_in(value: str, sentence: str, lang: str = "en") -> bool:
     """The value the model read must be in the cited sentence itself, not in the model's paraphrase."""
-    found = [m for m in extract_mentions(value) if m.kind != "year"]
+    found = [m for m in extract_mentions(value, lang) if m.kind != "year"]
     low = normalize_text(sentence)
     if found:
         return all(normalize_text(m.text.strip()) in low for m in found)
@@ -54,10 +55,11 @@ def _extract(source: dict[str, Any], topic: str, deps: Deps) -> list[Fact]:
     )
     answer = deps.model.structured("factcheck", rendered, RecordFacts, max_tokens=400)
     out = []
+    lang = record_language(source["text"])
     for f in answer.facts:
         # The quote is the record's own sentence, looked up by code: it cannot be invented.
         quote = numbered[f.sentence - 1] if 1 <= f.sentence <= len(numbered) else ""
-        out.append(Fact(source["n"], f.subject.strip(), f.value.strip(), quote))
+        out.append(Fact(source["n"], f.subject.strip(), f.value.strip(), quote, lang=lang))
     return out
 
 
@@ -81,10 +83,12 @@ def _code_facts(
     facts, and the pairs of them that are about the same thing (see newsroom/claims/readings.py)."""
     values = [r for s in sources for r in value_readings(s["n"], s["text"])]
     facts = [
-        Fact(r.n, f"{r.mention.kind}|{r.masked}", r.mention.text.strip(), r.sentence, origin="code")
+        Fact(r.n, f"{r.mention.kind}|{r.masked}", r.mention.text.strip(), r.sentence, "code", r.lang)
         for r in values
     ]
-    pairs = pair_values(values, deps.embed, deps.claims, corrects=_corrects(sources))
+    pairs = pair_values(
+        values, deps.embed, deps.claims, corrects=_corrects(sources), embed_across=deps.embed_across
+    )
     party = [
         r
         for s in sources
@@ -128,7 +132,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     model_facts = [f for facts in extracted for f in facts]
     verified, unsupported = [], []
     for f in model_facts:
-        if f.quote and _value_in(f.value, f.quote) and typed_value(f.value):
+        if f.quote and _value_in(f.value, f.quote, f.lang) and typed_value(f.value, lang=f.lang):
             verified.append(f)
         else:
             unsupported.append(f)

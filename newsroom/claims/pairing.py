@@ -32,6 +32,7 @@ def pair_values(
     embed: Callable[[list[str]], np.ndarray],
     limits: ClaimsSettings | None = None,
     corrects: Mapping[int, frozenset[int]] | None = None,
+    embed_across: Callable[[list[str]], np.ndarray] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Pairs (i, j) of readings in different records that state a value for the same thing.
 
@@ -39,6 +40,9 @@ def pair_values(
     each figure the notice states is also paired with its closest counterpart in each of them, whether or
     not that counterpart has a closer one elsewhere — a notice's figure replaces the one it corrects even
     when a third report reads more like the wrong one.
+
+    Readings from records in different languages are compared by `embed_across` (a multilingual embedder)
+    against `limits.cross_language_similarity`, and never without it: `embed`'s words mean nothing across.
     """
     limits = limits or ClaimsSettings()
     if not readings:
@@ -46,6 +50,7 @@ def pair_values(
     sent = embed([r.masked for r in readings])
     win = embed([r.window for r in readings])
     sim = np.maximum(sent @ sent.T, win @ win.T)
+    across = _across(readings, embed_across)
     units = sorted({r.unit for r in readings if r.unit and not r.unit.startswith(("per ", "as "))})
     unit_vec = dict(zip(units, embed(units), strict=True)) if units else {}
 
@@ -71,6 +76,10 @@ def pair_values(
         unit = same_unit(a.unit, b.unit)
         if unit is False:
             return -1.0
+        if a.lang != b.lang:
+            if across is None or a.mention.kind == "number" and not (a.unit or b.unit):
+                return -1.0  # a bare count across languages names nothing code can match
+            return float(across[i, j]) if across[i, j] >= limits.cross_language_similarity else -1.0
         bare = a.mention.kind == "number" and not (a.unit and b.unit)
         floor = (
             limits.same_unit_similarity
@@ -89,6 +98,17 @@ def pair_values(
                 found.setdefault((i, top[1]), top[0])
                 found.setdefault((top[1], i), top[0])
     return found
+
+
+def _across(
+    readings: list[ValueReading], embed_across: Callable[[list[str]], np.ndarray] | None
+) -> np.ndarray | None:
+    """Multilingual similarities of the readings' sentences, when their records are in more than one
+    language (the masked sentences: the values themselves must not make two sentences alike)."""
+    if embed_across is None or len({r.lang for r in readings}) < 2:
+        return None
+    vecs = embed_across([r.masked for r in readings])
+    return np.asarray(vecs @ vecs.T)
 
 
 def mutual_best(record_of: list[int], score: Callable[[int, int], float]) -> dict[tuple[int, int], float]:

@@ -14,7 +14,9 @@ import re
 from newsroom.claims.corrections import is_correction, retracted_mentions
 from newsroom.claims.injections import find_injection
 from newsroom.claims.labels import counted_noun
+from newsroom.claims.language import record_language
 from newsroom.claims.lexicon_en import IDENTIFIER_WORDS, IRREGULAR_UNITS, MONEY_MEASURES, RATE_WORDS
+from newsroom.claims.lexicon_intl import MONEY_MEASURES as FOREIGN_MEASURES
 from newsroom.claims.mentions import extract_mentions
 from newsroom.claims.text import SENTENCES, WINDOW
 from newsroom.claims.types import ValueReading
@@ -28,7 +30,14 @@ def _unit(kind: str, after: str, window: str = "") -> str:
     if kind == "money":
         if rate:
             return f"per {rate.group(1).lower()}"
-        return next((f"as {name}" for name, cue in MONEY_MEASURES.items() if cue.search(window)), "")
+        return next(
+            (
+                f"as {name}"
+                for name, cue in MONEY_MEASURES.items()
+                if cue.search(window) or FOREIGN_MEASURES[name].search(window)
+            ),
+            "",
+        )
     if kind != "number":
         return ""
     m = re.match(r"\s*([A-Za-z][a-z-]+)", after)
@@ -45,13 +54,14 @@ def _unit(kind: str, after: str, window: str = "") -> str:
 def value_readings(n: int, text: str) -> list[ValueReading]:
     """Every number, amount, percentage, tally and date in a record, one reading per value."""
     out = []
+    lang = record_language(text)
     # what a correction withdraws is not something it states
     withdrawn = {(m.kind, m.text) for m in retracted_mentions(text)} if is_correction(text) else set()
     for sentence in SENTENCES.split(text):
         if find_injection(sentence):
             continue  # text addressed to an AI is not evidence
         mentions = [
-            m for m in extract_mentions(sentence) if m.kind != "year" and (m.kind, m.text) not in withdrawn
+            m for m in extract_mentions(sentence, lang) if m.kind != "year" and (m.kind, m.text) not in withdrawn
         ]
         masked = sentence
         for m in mentions:
@@ -67,5 +77,5 @@ def value_readings(n: int, text: str) -> list[ValueReading]:
             unit = (counted_noun(sentence, m.text) if m.kind == "number" else "") or _unit(
                 m.kind, after, window
             )
-            out.append(ValueReading(n, m, sentence.strip(), masked, window, unit))
+            out.append(ValueReading(n, m, sentence.strip(), masked, window, unit, lang))
     return out
