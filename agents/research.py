@@ -25,7 +25,8 @@ def _story_likeness(
     texts = [
         f"{best[r][1].record.title}. {best[r][1].record.text[: deps.research.source_chars]}" for r in ids
     ]
-    vectors = deps.embed(texts)
+    embed, scale = (deps.embedder.similar, deps.embedder.calibrated) if deps.embedder else (deps.embed, float)
+    vectors = embed(texts)
     ranked = sorted(range(len(ids)), key=lambda i: -topic_scores.get(ids[i], 0.0))
     core = [i for i in ranked if topic_scores.get(ids[i], 0.0) >= top * deps.research.core_relevance][
         : deps.research.core_records
@@ -34,7 +35,7 @@ def _story_likeness(
         return {}
     centre = vectors[core].mean(axis=0)
     centre = centre / (float(np.linalg.norm(centre)) or 1.0)
-    return {rid: float(v @ centre) for rid, v in zip(ids, vectors, strict=True)}
+    return {rid: scale(float(v @ centre)) for rid, v in zip(ids, vectors, strict=True)}
 
 
 def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]:

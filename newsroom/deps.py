@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from newsroom.embedders import Embedder
 from newsroom.models.port import ModelPort
 from newsroom.settings import ClaimsSettings, ResearchSettings
 from newsroom.store import RecordStore
@@ -26,6 +27,9 @@ class Deps:
     embed: Callable[[list[str]], np.ndarray]
     # what compares texts in different languages (the multilingual embedder); None: such texts are not compared
     embed_across: Callable[[list[str]], np.ndarray] | None = None
+    # the store's embedder: research judges how alike records read with it (it reads every language the
+    # store holds), on the scale of the relevance floors; None: `embed`, as it is
+    embedder: Embedder | None = None
     publish: Callable[[dict[str, Any]], dict[str, str]] = lambda explainer: {}
     # the knobs, from settings (`NEWSROOM_RESEARCH_*`, `NEWSROOM_CLAIMS_*`); defaults when a test builds Deps
     research: ResearchSettings = field(default_factory=ResearchSettings)

@@ -30,6 +30,14 @@ class Embedder:
     queries: Embed
     similar: Embed
     function: Callable[[], EmbeddingFunction[Documents]]
+    # where unrelated texts' cosines sit: 0 for MiniLM; about 0.7 for e5, trained with a low temperature (its
+    # model card: "cosine similarity scores distribute around 0.7 to 1.0"). `calibrated` maps a cosine onto
+    # MiniLM's scale, so one set of relevance floors (NEWSROOM_RESEARCH_*) holds for either embedder.
+    unrelated: float = 0.0
+
+    def calibrated(self, cosine: float) -> float:
+        """A cosine of this embedder on the scale relevance floors are written in (MiniLM's)."""
+        return (cosine - self.unrelated) / (1.0 - self.unrelated)
 
 
 MINILM = Embedder(
@@ -47,6 +55,7 @@ MULTILINGUAL = Embedder(
     embedding_e5.queries,
     embedding_e5.queries,
     embedding_e5.E5EmbeddingFunction,
+    unrelated=0.7,
 )
 EMBEDDERS = {e.setting: e for e in (MINILM, MULTILINGUAL)}
 

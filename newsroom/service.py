@@ -113,14 +113,16 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
     @cached_property
     def deps(self) -> Deps:
         """What every agent is handed: the model, the store, the embedder and the publisher."""
-        from newsroom.embedders import MULTILINGUAL, embedder_named
+        from newsroom.embedders import MINILM, MULTILINGUAL, embedder_named
 
         return Deps(
             model=self.model,
             # Opened on first use: `show` of a published story needs no record store.
             store=lazy_store(lambda: self.store, self.settings.chroma_dir),
-            embed=embedder_named(self.settings.embedder).similar,
+            # the claims floors are MiniLM cosines; across languages the multilingual embedder compares
+            embed=MINILM.similar,
             embed_across=MULTILINGUAL.similar,
+            embedder=embedder_named(self.settings.embedder),
             publish=self.publishing.publish,
             research=self.settings.research,
             claims=self.settings.claims,

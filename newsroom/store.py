@@ -286,7 +286,7 @@ class ChromaSourceStore:
             query_embeddings=[vector.tolist()], n_results=min(k, total), include=["distances"]
         )
         return [
-            Neighbor(i, 1.0 - float(d))
+            Neighbor(i, self._embedder.calibrated(1.0 - float(d)))
             for i, d in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=True)
         ]
 
@@ -320,7 +320,7 @@ class ChromaSourceStore:
             # A syndicated copy counts for its original: one source, not two.
             owner = str(meta.get("duplicate_of") or "") or rid
             members.setdefault(owner, set()).add(rid)
-            score = 1.0 - float(dist)
+            score = self._embedder.calibrated(1.0 - float(dist))
             if owner not in best or score > best[owner][0]:
                 best[owner] = (score, doc or "")
         ranked = sorted(best.items(), key=lambda kv: kv[1][0], reverse=True)[:k]
