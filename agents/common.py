@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from newsroom.claims.injections import redact_injections
+from newsroom.claims.language import record_language
+from newsroom.claims.lexicon_intl import LANGUAGE_NAMES
 
 
 def claims_block(claims: list[dict[str, Any]], limit: int = 25) -> str:
@@ -36,6 +38,7 @@ def sources_given(sources: list[dict[str, Any]], chars: int) -> list[dict[str, A
             "title": s["title"],
             # the writer never reads an order addressed to it
             "text": redact_injections(s["text"])[:chars],
+            "language": record_language(s["text"]),
         }
         for s in sources
     ]
@@ -43,4 +46,12 @@ def sources_given(sources: list[dict[str, Any]], chars: int) -> list[dict[str, A
 
 def sources_block(given: list[dict[str, Any]]) -> str:
     """What `sources_given` returned, as the text the writer reads."""
-    return "\n\n".join(f"[{s['n']}] {s['outlet']}, {s['date']}: {s['title']}\n{s['text']}" for s in given)
+    return "\n\n".join(
+        f"[{s['n']}] {s['outlet']}, {s['date']}{_in(s.get('language', 'en'))}: {s['title']}\n{s['text']}"
+        for s in given
+    )
+
+
+def _in(language: str) -> str:
+    """', in Chinese' after a source in another language than English; nothing for English."""
+    return "" if language == "en" else f", in {LANGUAGE_NAMES.get(language, language)}"

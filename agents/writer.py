@@ -6,12 +6,13 @@ from typing import Any
 
 from agents.common import claims_block, conflicts_block, sources_block, sources_given
 from newsroom.claims.changes import changes_block
+from newsroom.claims.translations import checked_quotes
 from newsroom.deps import Deps
 from newsroom.schemas import briefing_schema, update_schema, writer_schema
 from newsroom.state import StoryState
 from prompts import load_prompt
 
-PROMPT = "writer.v2"
+PROMPT = "writer.v3"
 BRIEFING_PROMPT = "briefing.v2"
 UPDATE_PROMPT = "update.v1"
 
@@ -87,9 +88,12 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
         )
         schema = writer_schema([s["n"] for s in sources])
         max_tokens = 1600
-    draft = deps.model.structured("writer", rendered, schema, max_tokens=max_tokens)
+    draft = deps.model.structured("writer", rendered, schema, max_tokens=max_tokens).model_dump()
+    if "translated_quotes" in draft:
+        draft, left_out = checked_quotes(draft, sources)
+        draft["translation_notes"] = left_out  # said in the methodology: never left out silently
     return {
-        "draft": draft.model_dump(),
+        "draft": draft,
         "audit_rounds": state.get("audit_rounds", 0) + (1 if rewriting else 0),
         "revision_note": None,
         "prompts_used": {prompt.id: prompt.fingerprint},

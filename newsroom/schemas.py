@@ -65,6 +65,12 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
         answer=(str, Field(...)),
         citations=cites,
     )
+    quote = create_model(
+        "TranslatedQuote",
+        source=(cite, Field(...)),
+        translation=(str, Field(...)),
+        original=(str, Field(...)),
+    )
     return create_model(
         "ExplainerDraft",
         headline=(str, Field(...)),
@@ -72,6 +78,8 @@ def writer_schema(source_numbers: list[int]) -> type[BaseModel]:
         story_so_far=(list[event], Field(..., min_length=1, max_length=5)),
         sections=(list[section], Field(..., min_length=1, max_length=2)),
         faq=(list[faq], Field(..., min_length=4, max_length=5)),
+        # quotes from sources in other languages, as the writer translated them, with the original words
+        translated_quotes=(list[quote], Field(default_factory=list, max_length=4)),
     )
 
 

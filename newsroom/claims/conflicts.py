@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from newsroom.claims.corrections import correction_readings, is_correction, retracted_values
-from newsroom.claims.language import record_language
 from newsroom.claims.labels import MAX_WORDS, conflict_label
+from newsroom.claims.language import record_language
 from newsroom.claims.lexicon_en import ROLE_WORDS, STOPWORDS
 from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.types import Fact

@@ -12,16 +12,69 @@ import re
 
 # Languages writing a decimal comma and grouping thousands with dots or spaces ("1.234,5", "7 400 000"):
 # in their records "1,234" is one and a bit, not one thousand two hundred thirty-four.
-DECIMAL_COMMA = frozenset("fr de es it pt nl ca ru pl cs sk sl hr sr ro hu sv da no nb fi tr id vi el".split())
+DECIMAL_COMMA = frozenset(
+    [
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "ca",
+        "ru",
+        "pl",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "sr",
+        "ro",
+        "hu",
+        "sv",
+        "da",
+        "no",
+        "nb",
+        "fi",
+        "tr",
+        "id",
+        "vi",
+        "el",
+    ]
+)
 # Languages where "billion" (billion, Billion, billón) is a million millions, not a thousand millions.
-LONG_SCALE = frozenset("fr de es it pt nl ca pl cs sk sl hr ro hu sv da no nb fi".split())
+LONG_SCALE = frozenset(
+    [
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "ca",
+        "pl",
+        "cs",
+        "sk",
+        "sl",
+        "hr",
+        "ro",
+        "hu",
+        "sv",
+        "da",
+        "no",
+        "nb",
+        "fi",
+    ]
+)
+
+# The languages a reader is told a source is in (an ISO 639-1 code otherwise).
+LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "French", "de": "German",
+                  "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "ca": "Catalan",
+                  "ru": "Russian"}  # fmt: skip
 
 # -- Chinese and Japanese: 74亿美元, 7.4億ドル, 1兆2000億円 -------------------------------------------
 
 CJK_UNITS = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12}
-CJK_CURRENCY = (
-    "美元|美金|人民币|人民幣|元|港元|港币|日元|日圓|円|欧元|歐元|英镑|英鎊|ドル|米ドル|ユーロ|ポンド|ウォン|韩元"
-)
+CJK_CURRENCY = "美元|美金|人民币|人民幣|元|港元|港币|日元|日圓|円|欧元|歐元|英镑|英鎊|ドル|米ドル|ユーロ|ポンド|ウォン|韩元"
 CJK_CURRENCY_BEFORE = "人民币|人民幣|美元|US\\$|\\$|¥|￥|€|£"
 CJK_PERCENT = "%|％|パーセント"
 # a count's counter after the number: 名 people, 人, 家 companies, 个/個 items, 件 cases, 台 machines
@@ -52,7 +105,9 @@ EU_OF = r"(?:d[e']\s?|di\s+|de\s+)?"
 # -- what an amount measures, when the words around it say (lexicon_en.MONEY_MEASURES' twins) -----------
 
 MONEY_MEASURES = {
-    "valuation": re.compile(r"估值|估价|評価額|時価総額|Bewertung|bewertet|valoris|valoración|valorad|valutazion"),
+    "valuation": re.compile(
+        r"估值|估价|評価額|時価総額|Bewertung|bewertet|valoris|valoración|valorad|valutazion"
+    ),
     "revenue": re.compile(r"营收|營收|营业收入|売上|Umsatz|chiffre d'affaires|ingresos|fatturato|receita"),
     "profit": re.compile(r"利润|淨利|净利|純利益|Gewinn|bénéfice|beneficio|utile"),
 }

@@ -77,7 +77,7 @@ def pair_values(
         if unit is False:
             return -1.0
         if a.lang != b.lang:
-            if across is None or a.mention.kind == "number" and not (a.unit or b.unit):
+            if across is None or (a.mention.kind == "number" and not (a.unit or b.unit)):
                 return -1.0  # a bare count across languages names nothing code can match
             return float(across[i, j]) if across[i, j] >= limits.cross_language_similarity else -1.0
         bare = a.mention.kind == "number" and not (a.unit and b.unit)

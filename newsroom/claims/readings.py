@@ -61,7 +61,9 @@ def value_readings(n: int, text: str) -> list[ValueReading]:
         if find_injection(sentence):
             continue  # text addressed to an AI is not evidence
         mentions = [
-            m for m in extract_mentions(sentence, lang) if m.kind != "year" and (m.kind, m.text) not in withdrawn
+            m
+            for m in extract_mentions(sentence, lang)
+            if m.kind != "year" and (m.kind, m.text) not in withdrawn
         ]
         masked = sentence
         for m in mentions:

@@ -30,7 +30,9 @@ def parties(value: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def typed_value(value: str, exclude: frozenset[str] = frozenset(), lang: str = "en") -> tuple[str, Any] | None:
+def typed_value(
+    value: str, exclude: frozenset[str] = frozenset(), lang: str = "en"
+) -> tuple[str, Any] | None:
     """('money'|'percent'|'date'|'number'|'tally', Mention) or ('parties', frozenset), or None.
 
     `exclude` holds names that cannot be a party to the story (its own subject: DeepSeek does not

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsroom import costs
+from newsroom.claims.lexicon_intl import LANGUAGE_NAMES
 from newsroom.documents.markup import http_url, md_escape, md_link, md_text
 
 # What made the story, in order; the methodology block names them so a reader knows a human decided last.
@@ -27,7 +28,7 @@ def methodology(state: dict[str, Any]) -> dict[str, Any]:
         "records_considered": state.get("records_considered", 0),
         "records_cited": len(cited_numbers(draft)),
         "sub_questions": state.get("sub_questions", []),
-        "composed_by_code": state.get("composed", []),
+        "composed_by_code": [*state.get("composed", []), *draft.get("translation_notes", [])],
         "models": state.get("models_used", {}),
         "prompts": state.get("prompts_used", {}),
         "model_calls": len(usage),
@@ -48,10 +49,32 @@ _SOURCE_EXTRAS = ("kind", "platform", "author", "score")
 
 
 def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sources as published; a source the writer quoted in translation lists those quotes with the
+    original words (`quoted_in_translation`)."""
+    quoted: dict[int, list[dict[str, Any]]] = {}
+    for q in (state.get("draft") or {}).get("translated_quotes") or []:
+        quoted.setdefault(int(q["source"]), []).append(
+            {k: q.get(k, "") for k in ("translation", "original", "language")}
+        )
     return [
-        {k: s.get(k) for k in _SOURCE_KEYS} | {k: s[k] for k in _SOURCE_EXTRAS if s.get(k) not in (None, "")}
+        {k: s.get(k) for k in _SOURCE_KEYS}
+        | {k: s[k] for k in _SOURCE_EXTRAS if s.get(k) not in (None, "")}
+        | ({"quoted_in_translation": quoted[s["n"]]} if s.get("n") in quoted else {})
         for s in state.get("sources", [])
     ]
+
+
+def translated_lines(source: dict[str, Any]) -> list[str]:
+    """Each quote taken from this source in translation, as plain text (escaped where it lands)."""
+    return [
+        f"quoted in translation: “{q['translation']}” — original{_language(q)}: “{q['original']}”"
+        for q in source.get("quoted_in_translation", [])
+    ]
+
+
+def _language(q: dict[str, Any]) -> str:
+    lang = str(q.get("language") or "")
+    return f" ({LANGUAGE_NAMES.get(lang, lang)})" if lang else ""
 
 
 _HANDLE_MARK = {"reddit": "u/", "bluesky": "@", "mastodon": "@"}
@@ -252,4 +275,5 @@ def checks_markdown(ex: dict[str, Any]) -> list[str]:
         lines.append(
             f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}{kind}"
         )
+        lines += [f"   - {md_escape(line)}" for line in translated_lines(s)]
     return lines

@@ -12,6 +12,7 @@ from newsroom.documents.explainer import (
     kind_label,
     methodology_sentences,
     source_date,
+    translated_lines,
     version_lines,
 )
 from newsroom.documents.markup import http_url, inline
@@ -150,7 +151,10 @@ def _source(s: dict[str, Any]) -> str:
     label = kind_label(s)
     if label:
         meta += _tag("span", "kind", html.escape(label), "kind")
-    return _tag("li", "source", title + meta, "source", value=str(int(s["n"])))
+    quotes = "".join(
+        _tag("span", "meta", "<br>" + html.escape(line), "translated") for line in translated_lines(s)
+    )
+    return _tag("li", "source", title + meta + quotes, "source", value=str(int(s["n"])))
 
 
 def _capital(text: object) -> str:

@@ -38,7 +38,7 @@ def test_explain_waits_for_an_editor_with_conflicts_both_sides_cited(settings: S
     corrected = next(c for c in ex["conflicts"] if c.get("corrected_by"))
     assert corrected["resolved_value"] == "35%" and "corrected" in corrected["resolution"]
     assert {c["status"] for c in ex["claims"]} >= {"contested", "supported"}
-    assert ex["methodology"]["prompts"]["writer.v2"].startswith("writer.v2+")
+    assert ex["methodology"]["prompts"]["writer.v3"].startswith("writer.v3+")
     assert ex["methodology"]["model_calls"] == min(8, len(ex["sources"])) + 3
     assert not (settings.published_dir).exists()  # nothing is published without a human
 

@@ -26,7 +26,14 @@ ZH_SAME_AMOUNT = "总部位于杭州的青岚机器人周二表示，公司完�
 
 def _conflicts(texts: dict[int, str], across: bool = True) -> list[dict[str, Any]]:
     sources = [
-        {"n": n, "record_id": f"r{n}", "outlet": f"Outlet {n}", "published_at": None, "text": t, "relevance": 0.9}
+        {
+            "n": n,
+            "record_id": f"r{n}",
+            "outlet": f"Outlet {n}",
+            "published_at": None,
+            "text": t,
+            "relevance": 0.9,
+        }
         for n, t in texts.items()
     ]
     deps = Deps(
@@ -35,14 +42,20 @@ def _conflicts(texts: dict[int, str], across: bool = True) -> list[dict[str, Any
         embed=embed,
         embed_across=MULTILINGUAL.similar if across else None,
     )
-    return list(factcheck.run({"story_id": "s", "topic": "the Qinglan funding round", "sources": sources}, deps)["conflicts"])
+    return list(
+        factcheck.run({"story_id": "s", "topic": "the Qinglan funding round", "sources": sources}, deps)[
+            "conflicts"
+        ]
+    )
 
 
 def _sides(c: dict[str, Any]) -> dict[str, list[int]]:
     return {v["value"]: v["citations"] for v in c["values"]}
 
 
-def test_a_different_amount_for_the_round_across_languages_is_one_conflict_and_the_shared_valuation_is_none() -> None:
+def test_a_different_amount_for_the_round_across_languages_is_one_conflict_and_the_shared_valuation_is_none() -> (
+    None
+):
     conflicts = _conflicts({1: EN, 2: ZH_SAME_ROUND_OTHER_AMOUNT})
     assert [_sides(c) for c in conflicts] == [{"$7.4 billion": [1], "68亿美元": [2]}]
 

@@ -24,11 +24,31 @@ def _read(text: str) -> list[tuple[str, str, float]]:
         ("同社は今回の資金調達で1兆2000億円を集めたと発表した。関係者が明らかにした。", "money", 1.2e12),
         ("同社は74億ドルを調達したと発表した。関係者が明らかにした。", "money", 7.4e9),
         ("Das Unternehmen hat in der jüngsten Finanzierungsrunde 7,4 Mrd. € eingesammelt.", "money", 7.4e9),
-        ("L'entreprise a levé 7,4 milliards d'euros lors de ce dernier tour de table, selon ses dirigeants.", "money", 7.4e9),
-        ("La empresa recaudó 7.400 millones de euros en la última ronda, según fuentes cercanas.", "money", 7.4e9),
-        ("Le chiffre d'affaires a atteint 1.234,5 millions d'euros l'an dernier, selon le rapport annuel.", "money", 1.2345e9),
-        ("Le groupe emploie désormais 7 400 000 personnes dans le monde entier, selon le rapport annuel.", "number", 7.4e6),
-        ("Les ventes ont progressé de 12,5 % sur un an, a indiqué la direction du groupe vendredi.", "percent", 12.5),
+        (
+            "L'entreprise a levé 7,4 milliards d'euros lors de ce dernier tour de table, selon ses dirigeants.",
+            "money",
+            7.4e9,
+        ),
+        (
+            "La empresa recaudó 7.400 millones de euros en la última ronda, según fuentes cercanas.",
+            "money",
+            7.4e9,
+        ),
+        (
+            "Le chiffre d'affaires a atteint 1.234,5 millions d'euros l'an dernier, selon le rapport annuel.",
+            "money",
+            1.2345e9,
+        ),
+        (
+            "Le groupe emploie désormais 7 400 000 personnes dans le monde entier, selon le rapport annuel.",
+            "number",
+            7.4e6,
+        ),
+        (
+            "Les ventes ont progressé de 12,5 % sur un an, a indiqué la direction du groupe vendredi.",
+            "percent",
+            12.5,
+        ),
     ],
 )
 def test_a_value_written_in_another_language_is_read_as_its_english_twin(
@@ -43,7 +63,10 @@ def test_a_value_written_in_another_language_is_read_as_its_english_twin(
     [
         ("公司于2025年3月12日宣布完成融资，投资者包括多家国有基金和私人机构。", (2025, 3, 12)),
         ("Le tour de table a été bouclé le 12 mars 2025, selon les documents déposés.", (2025, 3, 12)),
-        ("Die Finanzierungsrunde wurde am 12. März 2025 abgeschlossen, teilte das Unternehmen mit.", (2025, 3, 12)),
+        (
+            "Die Finanzierungsrunde wurde am 12. März 2025 abgeschlossen, teilte das Unternehmen mit.",
+            (2025, 3, 12),
+        ),
         ("La ronda se cerró el 12 de marzo de 2025, según los documentos presentados ayer.", (2025, 3, 12)),
     ],
 )
@@ -58,8 +81,14 @@ def test_a_localized_date_is_read(text: str, date: tuple[int, int, int]) -> None
         # English records keep their format: a comma groups thousands, a dot is a decimal point
         ("The company hired 1,234 engineers last year, its filing shows.", [("number", "1,234", 1234.0)]),
         ("Shares rose 1.234 points after the close on Friday, traders said.", [("number", "1.234", 1.234)]),
-        ("It raised $7.4 billion, up 12.5% from the previous round.", [("money", "$7.4 billion", 7.4e9), ("percent", "12.5%", 12.5)]),
-        ("In 2024 300 people applied for 12 jobs at the plant, officials said.", [("number", "300", 300.0), ("number", "12", 12.0)]),
+        (
+            "It raised $7.4 billion, up 12.5% from the previous round.",
+            [("money", "$7.4 billion", 7.4e9), ("percent", "12.5%", 12.5)],
+        ),
+        (
+            "In 2024 300 people applied for 12 jobs at the plant, officials said.",
+            [("number", "300", 300.0), ("number", "12", 12.0)],
+        ),
         ("The council met on March 12, 2025, and voted 7-2 to approve the plan.", []),
     ],
 )
