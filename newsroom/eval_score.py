@@ -14,6 +14,7 @@ from typing import Any
 
 from newsroom.claims.audit import units, unsupported_values
 from newsroom.claims.corrections import says_corrected
+from newsroom.claims.language import text_language
 from newsroom.claims.mentions import extract_mentions, same_value
 from newsroom.claims.publishability import check_draft
 from newsroom.claims.types import Source
@@ -108,11 +109,19 @@ def _capitalised(value: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"\b[A-Z][\w'-]+", value) if len(w) > 2}
 
 
+def _date_language(value: str, kind: str) -> str:
+    """A label's language, for a date only ("12 février 2026"): a date's words say which language it is in;
+    other values keep English digits, since a short label is too little text to tell a language by."""
+    return text_language(value, 3) if kind == "date" else "en"
+
+
 def same_reading(expected: str, reported: str, kind: str) -> bool:
     """Does a reported value state the expected one? ('27 percent' ~ '27%', 'Sen. Amara Okafor' ~ 'Amara Okafor')."""
     if kind == "parties":
         return bool(_capitalised(expected) & _capitalised(reported))
-    a, b = typed_value(expected), typed_value(reported)
+    a, b = typed_value(expected, lang=_date_language(expected, kind)), typed_value(
+        reported, lang=_date_language(reported, kind)
+    )
     if not a or not b:
         return False
     if a[0] == b[0]:

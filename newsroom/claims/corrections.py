@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from newsroom.claims.labels import conflict_label
+from newsroom.claims.language import record_language
 from newsroom.claims.lexicon_en import (
     CORRECTION,
     ERROR_CUE,
@@ -46,10 +47,11 @@ def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
     those in a clause about the error ("An earlier version gave the score as 3-2."); a clause after a
     semicolon or a dash states anew ("…incorrectly described the vote; it was 4-3")."""
     out = []
+    lang = record_language(text)
     for i, sentence in enumerate(SENTENCES.split(text)):
         for clause in _CLAUSES.split(sentence):
             error = bool(ERROR_CUE.search(clause))
-            for m in extract_mentions(clause):
+            for m in extract_mentions(clause, lang):
                 if m.kind != "year":
                     out.append((i, m, error or bool(re.search(rf"{NEGATION}\s*$", clause[: m.start]))))
     return out
@@ -100,7 +102,7 @@ def correction_conflicts(
                 and (s.get("published_at") or "") <= (src.get("published_at") or "~")
                 and any(
                     x.kind == wrong.kind and not values_differ(wrong.kind, x, wrong)
-                    for x in extract_mentions(s["text"])
+                    for x in extract_mentions(s["text"], record_language(s["text"]))
                 )
             ]
             if right is None or not earlier:

@@ -14,9 +14,14 @@ _lock = threading.Lock()
 SAMPLE = 2000  # characters enough to tell a language; a long record is not read whole
 
 
-@lru_cache(maxsize=4096)
 def record_language(text: str) -> str:
-    """An ISO 639-1 code ('en', 'zh', 'ja', 'fr', ...) for the text; 'en' when there are too few letters.
+    """The language of a record (see `text_language`), told from 12 letters or more."""
+    return text_language(text, 12)
+
+
+@lru_cache(maxsize=4096)
+def text_language(text: str, min_letters: int = 12) -> str:
+    """An ISO 639-1 code ('en', 'zh', 'ja', 'fr', ...) for the text; 'en' with fewer than `min_letters`.
 
     Script decides first (kana is Japanese; Han without kana Chinese; Hangul Korean), when a fifth of the
     letters are in it, since a Chinese report names Western companies in Latin letters; otherwise
@@ -24,7 +29,7 @@ def record_language(text: str) -> str:
     """
     sample = text[:SAMPLE]
     letters = len(_LETTER.findall(sample))
-    if letters < 12:
+    if letters < min_letters:
         return "en"
     han, kana = len(_HAN.findall(sample)), len(_KANA.findall(sample))
     if kana and (han + kana) * 5 >= letters:

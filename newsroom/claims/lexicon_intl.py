@@ -94,8 +94,14 @@ EU_SCALES = {
 EU_SCALE_WORDS = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(EU_SCALES, key=len, reverse=True)
 )
+# Scale words and currency phrases no English text writes after a number ("42 millions d'euros", "36 Mio.
+# Euro", "9.000 millones de yenes"): an amount written with one is read in the European format in any record.
+EU_ONLY_SCALES = (
+    r"mil\s+millones|mil\s+milhões|milliards?|milliarden?|mrd\.?|mds?\.?|miliardi|miliardo|bilhões|bilhão|"
+    r"millionen|millions(?=\s+d[e'’]\s?)|millones|millón|mio\.?|milioni|milione|milhões|milhão|billones|billionen"
+)
 EU_CURRENCY = (
-    r"€|euros?|Euro|EUR|US-Dollar|Dollar|dollars?|dólares|dólar|USD|\$|£|livres?(?:\s+sterling)?|"
+    r"€|euros?|Euro|EUR|US-Dollar|Dollar|dollars?|dólares|dólar|yenes|USD|\$|£|livres?(?:\s+sterling)?|"
     r"Pfund|libras?|francs?(?:\s+suisses)?|Franken|CHF|yuans?|Yuan|yens?|Yen|pesos?|reais|real"
 )
 EU_PERCENT = r"%|pour\s?cent\b|Prozent\b|por\s+ciento\b|per\s?cento\b|por\s+cento\b"

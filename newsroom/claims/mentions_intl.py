@@ -22,6 +22,7 @@ from newsroom.claims.lexicon_intl import (
     DECIMAL_COMMA,
     EU_CURRENCY,
     EU_OF,
+    EU_ONLY_SCALES,
     EU_PERCENT,
     EU_SCALE_WORDS,
     EU_SCALES,
@@ -49,6 +50,11 @@ _EU_NUM = r"\d{1,3}(?:(?:\.|[ \u00a0\u202f])\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _EU_AMOUNT = re.compile(
     rf"(?:(?P<pre>{EU_CURRENCY})\s?)?(?<![\d.,])(?P<a>{_EU_NUM})(?![\d])"
     rf"(?:\s?(?P<scale>{EU_SCALE_WORDS})(?![\w]))?(?:\s?{EU_OF}(?P<cur>{EU_CURRENCY})(?![\w]))?",
+    re.I,
+)
+_EU_MARKED = re.compile(
+    rf"(?<![\d.,])(?P<a>{_EU_NUM})(?![\d])\s?(?P<scale>{EU_ONLY_SCALES})(?![\w])"
+    rf"(?:\s?{EU_OF}(?P<cur>{EU_CURRENCY})(?![\w]))?",
     re.I,
 )
 _EU_PERCENT = re.compile(rf"(?<![\d.,])(?P<a>{_EU_NUM})\s?(?:{EU_PERCENT})", re.I)
@@ -106,6 +112,10 @@ def foreign_mentions(text: str, lang: str) -> list[Mention]:
         _cjk(text, lang, add)
     if lang in DECIMAL_COMMA:
         _european(text, lang, add)
+    else:  # an amount only a European language writes is read as one, whatever the record's language
+        for m in _EU_MARKED.finditer(text):
+            value = _eu_float(m["a"]) * EU_SCALES.get(re.sub(r"\s+", " ", m["scale"].lower()), 1.0)
+            add(m, Mention("money" if m["cur"] else "number", m[0].rstrip(), value, value, start=m.start()))
     return sorted(found, key=lambda x: x.start)
 
 
