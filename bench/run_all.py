@@ -5,7 +5,13 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHES = ["bench.bench_store", "bench.bench_graph", "bench.bench_slack", "bench.bench_claims"]
+BENCHES = [
+    "bench.bench_store",
+    "bench.bench_graph",
+    "bench.bench_slack",
+    "bench.bench_claims",
+    "bench.bench_embedders",
+]
 
 if __name__ == "__main__":
     for name in BENCHES:

@@ -119,8 +119,9 @@ def same_reading(expected: str, reported: str, kind: str) -> bool:
     """Does a reported value state the expected one? ('27 percent' ~ '27%', 'Sen. Amara Okafor' ~ 'Amara Okafor')."""
     if kind == "parties":
         return bool(_capitalised(expected) & _capitalised(reported))
-    a, b = typed_value(expected, lang=_date_language(expected, kind)), typed_value(
-        reported, lang=_date_language(reported, kind)
+    a, b = (
+        typed_value(expected, lang=_date_language(expected, kind)),
+        typed_value(reported, lang=_date_language(reported, kind)),
     )
     if not a or not b:
         return False
