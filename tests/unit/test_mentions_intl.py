@@ -118,3 +118,21 @@ def test_the_language_of_a_record() -> None:
     assert record_language("Das Unternehmen hat die Finanzierungsrunde am Dienstag abgeschlossen.") == "de"
     assert record_language("The company closed its funding round on Tuesday, people said.") == "en"
     assert record_language("$7.4bn") == "en"  # too few letters to tell: English, as before
+
+
+def test_chinese_and_japanese_sentences_end_at_their_full_stops() -> None:
+    from newsroom.claims.text import sentences
+
+    assert sentences("公司完成了融资。估值为300亿美元！还有吗？") == [
+        "公司完成了融资。",
+        "估值为300亿美元！",
+        "还有吗？",
+    ]
+    assert sentences("Sen. Amara Okafor spoke. It rained.") == ["Sen. Amara Okafor spoke.", "It rained."]
+
+
+def test_an_english_amount_that_only_looks_european_is_left_as_english() -> None:
+    # "millions" alone follows a number in English too; only "millions d'euros" is French whatever the record
+    assert typed_value("1,500 millions of users")[1].low == pytest.approx(1500.0)  # type: ignore[index]
+    assert typed_value("42 millions d'euros")[1].low == pytest.approx(42e6)  # type: ignore[index]
+    assert typed_value("36 Mio. Euro")[1].low == pytest.approx(36e6)  # type: ignore[index]
