@@ -14,6 +14,8 @@ from newsroom.claims.lexicon_en import (
     SAYS_CORRECTED,
     SCALE_WORDS,
 )
+from newsroom.claims.lexicon_intl import CORRECTION as FOREIGN_CORRECTION
+from newsroom.claims.lexicon_intl import ERROR_CUE as FOREIGN_ERROR_CUE
 from newsroom.claims.mentions import CUR, NUM, extract_mentions
 from newsroom.claims.text import SENTENCES, sentences
 from newsroom.claims.types import Mention
@@ -31,7 +33,7 @@ def says_corrected(text: str) -> bool:
 
 def is_correction(text: str) -> bool:
     """Is this record a correction of an earlier report?"""
-    return bool(CORRECTION.search(text))
+    return bool(CORRECTION.search(text) or FOREIGN_CORRECTION.search(text))
 
 
 def retracted_values(text: str) -> list[str]:
@@ -50,7 +52,7 @@ def correction_readings(text: str) -> list[tuple[int, Mention, bool]]:
     lang = record_language(text)
     for i, sentence in enumerate(SENTENCES.split(text)):
         for clause in _CLAUSES.split(sentence):
-            error = bool(ERROR_CUE.search(clause))
+            error = bool(ERROR_CUE.search(clause) or FOREIGN_ERROR_CUE.search(clause))
             for m in extract_mentions(clause, lang):
                 if m.kind != "year":
                     out.append((i, m, error or bool(re.search(rf"{NEGATION}\s*$", clause[: m.start]))))

@@ -71,6 +71,9 @@ LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "Fren
                   "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "ca": "Catalan",
                   "ru": "Russian"}  # fmt: skip
 
+# A sentence does not end after these ("36 Mio. Euro", "7,4 Mrd. €", "M. Dupont", "Sra. Ruiz").
+ABBREVIATIONS = ("Mio", "Mrd", "Md", "Mds", "Tsd", "Nr", "Abs", "bzw", "ca", "Sra", "Sr", "Mme", "Mlle", "Dres")
+
 # -- Chinese and Japanese: 74亿美元, 7.4億ドル, 1兆2000億円 -------------------------------------------
 
 CJK_UNITS = {"十": 10.0, "百": 100.0, "千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "兆": 1e12}
@@ -117,3 +120,18 @@ MONEY_MEASURES = {
     "revenue": re.compile(r"营收|營收|营业收入|売上|Umsatz|chiffre d'affaires|ingresos|fatturato|receita"),
     "profit": re.compile(r"利润|淨利|净利|純利益|Gewinn|bénéfice|beneficio|utile"),
 }
+
+# -- corrections (lexicon_en.CORRECTION and ERROR_CUE's twins) -------------------------------------------
+
+CORRECTION = re.compile(
+    r"\bKorrektur\b|\bBerichtigung\b|\bkorrigiert\b|\bfrüheren Version\b|\brectificatif\b|\berratum\b"
+    r"|\bversion précédente\b|\bprécédente version\b|\bnous avons corrigé\b|\bfe de errores\b"
+    r"|\bversión anterior\b|\bcorrección\b|更正|勘误|訂正|おわび",
+    re.I,
+)
+ERROR_CUE = re.compile(
+    r"\bfrüheren Version\b|\bfälschlich(?:erweise)?\b|\birrtümlich\b|\bhieß es\b|\bversion précédente\b"
+    r"|\bprécédente version\b|\bpar erreur\b|\bà tort\b|\bversión anterior\b|\bpor error\b"
+    r"|\berróneamente\b|此前报道|误报|错误地|誤って|誤りがありました",
+    re.I,
+)

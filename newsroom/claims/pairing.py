@@ -41,8 +41,9 @@ def pair_values(
     not that counterpart has a closer one elsewhere — a notice's figure replaces the one it corrects even
     when a third report reads more like the wrong one.
 
-    Readings from records in different languages are compared by `embed_across` (a multilingual embedder)
-    against `limits.cross_language_similarity`, and never without it: `embed`'s words mean nothing across.
+    Readings from records in different languages, or both in one other than English, are compared by
+    `embed_across` (a multilingual embedder) against `limits.cross_language_similarity`, and never without
+    it: `embed` (MiniLM) reads English only.
     """
     limits = limits or ClaimsSettings()
     if not readings:
@@ -76,7 +77,7 @@ def pair_values(
         unit = same_unit(a.unit, b.unit)
         if unit is False:
             return -1.0
-        if a.lang != b.lang:
+        if a.lang != b.lang or a.lang != "en":
             if across is None or (a.mention.kind == "number" and not (a.unit or b.unit)):
                 return -1.0  # a bare count across languages names nothing code can match
             return float(across[i, j]) if across[i, j] >= limits.cross_language_similarity else -1.0
@@ -105,7 +106,7 @@ def _across(
 ) -> np.ndarray | None:
     """Multilingual similarities of the readings' sentences, when their records are in more than one
     language (the masked sentences: the values themselves must not make two sentences alike)."""
-    if embed_across is None or len({r.lang for r in readings}) < 2:
+    if embed_across is None or all(r.lang == "en" for r in readings):
         return None
     vecs = embed_across([r.masked for r in readings])
     return np.asarray(vecs @ vecs.T)
