@@ -66,3 +66,21 @@ def test_the_same_amount_in_chinese_and_english_is_no_conflict() -> None:
 
 def test_without_a_multilingual_embedder_records_in_different_languages_are_not_compared() -> None:
     assert _conflicts({1: EN, 2: ZH_SAME_ROUND_OTHER_AMOUNT}, across=False) == []
+
+
+def test_two_chinese_reports_of_different_amounts_are_compared_by_the_multilingual_embedder() -> None:
+    one = "总部位于杭州的青岚机器人周二表示，公司完成了一轮由腾讯领投的74亿美元融资。"
+    other = "青岚机器人本周完成了由腾讯领投的新一轮68亿美元融资，知情人士透露。"
+    conflicts = _conflicts({1: one, 2: other})
+    assert [_sides(c) for c in conflicts] == [{"74亿美元": [1], "68亿美元": [2]}]
+
+
+def test_a_german_correction_settles_the_amount_it_corrects() -> None:
+    report = "Das Fintech Qinglan hat in einer Finanzierungsrunde 36 Mio. Euro eingesammelt, teilte es mit."
+    correction = (
+        "Korrektur: In einer früheren Version dieses Artikels hieß es, Qinglan habe 36 Mio. Euro eingesammelt. "
+        "Richtig ist: Das Unternehmen hat 42 Mio. Euro erhalten."
+    )
+    english = "Qinglan raised €42 million in a funding round, the company said on Tuesday."
+    (c,) = _conflicts({1: report, 2: english, 3: correction})
+    assert c["resolution"] and c.get("corrected_by") == 3
