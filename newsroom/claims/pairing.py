@@ -64,10 +64,6 @@ def pair_values(
             return True
         if a.startswith(money) or b.startswith(money) or a in MEASURES or b in MEASURES:
             return False
-        if a.isascii() != b.isascii():
-            return (
-                None  # a counter ("人") and an English noun: the sentences say whether they count one thing
-            )
         return float(unit_vec[a] @ unit_vec[b]) >= limits.unit_similarity
 
     def score(i: int, j: int) -> float:

@@ -16,14 +16,12 @@ from newsroom.claims.injections import find_injection
 from newsroom.claims.labels import counted_noun
 from newsroom.claims.language import record_language
 from newsroom.claims.lexicon_en import IDENTIFIER_WORDS, IRREGULAR_UNITS, MONEY_MEASURES, RATE_WORDS
-from newsroom.claims.lexicon_intl import CJK_COUNTERS, CJK_UNITS
 from newsroom.claims.lexicon_intl import MONEY_MEASURES as FOREIGN_MEASURES
 from newsroom.claims.mentions import extract_mentions
 from newsroom.claims.text import SENTENCES, WINDOW
 from newsroom.claims.types import ValueReading
 
 _IDENTIFIER = re.compile(rf"(?:\b[A-Z]{{2,}}|\b(?i:{IDENTIFIER_WORDS}))\s*$")
-_COUNTER = re.compile(rf"\s?[{''.join(CJK_UNITS)}]*({CJK_COUNTERS})")
 _RATE = re.compile(rf"^\s*-?\s*(?:{RATE_WORDS})[\s-]+([a-z]+)", re.I)
 
 
@@ -42,8 +40,6 @@ def _unit(kind: str, after: str, window: str = "") -> str:
         )
     if kind != "number":
         return ""
-    if counter := _COUNTER.match(after):  # "2800人", "1.1万台": the counter says what is counted
-        return "人" if counter.group(1) in ("名", "人") else counter.group(1)
     m = re.match(r"\s*([A-Za-z][a-z-]+)", after)
     if not m:
         return ""
