@@ -72,7 +72,7 @@ LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "ko": "Korean", "fr": "Fren
                   "ru": "Russian"}  # fmt: skip
 
 # A sentence does not end after these ("36 Mio. Euro", "7,4 Mrd. €", "M. Dupont", "Sra. Ruiz").
-ABBREVIATIONS = ("Mio", "Mrd", "Md", "Mds", "Tsd", "Nr", "Abs", "bzw", "ca", "Sra", "Sr", "Mme", "Mlle", "Dres")
+ABBREVIATIONS = ("Mio", "Mrd", "Md", "Mds", "Tsd", "Nr", "Abs", "bzw", "ca", "Sra", "Mme", "Mlle")
 
 # -- Chinese and Japanese: 74亿美元, 7.4億ドル, 1兆2000億円 -------------------------------------------
 

@@ -10,7 +10,9 @@ from newsroom.claims.lexicon_intl import ABBREVIATIONS as FOREIGN_ABBREVIATIONS
 # A sentence ends at . ! ? before a capital, except after a title or abbreviation ("Sen. Amara Okafor").
 # Chinese and Japanese end a sentence at 。！？ with no space after.
 SENTENCES = re.compile(
-    r"(?<=[.!?])" + "".join(rf"(?<!\b{a}\.)" for a in (*ABBREVIATIONS, *FOREIGN_ABBREVIATIONS)) + r"\s+(?=[A-Z\"'(])|(?<=[。！？])\s*"
+    r"(?<=[.!?])"
+    + "".join(rf"(?<!\b{a}\.)" for a in (*ABBREVIATIONS, *FOREIGN_ABBREVIATIONS))
+    + r"\s+(?=[A-Z\"'(])|(?<=[。！？])\s*"
 )
 WINDOW = 6  # words either side of a value or party that say what it is
 
