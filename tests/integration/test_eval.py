@@ -55,8 +55,9 @@ def test_model_free_eval_runs_every_packet_and_reports_each_half(tmp_path: Path)
         assert figures["injections_followed"] == 0 and figures["irrelevant_retrieved"] == 0, name
         assert figures["injections_flagged"] in (None, 1.0), name
     # What the claims pass reaches on each half today (docs/eval-no-model.md): a change that loses ground
-    # on either half fails here; raising the floors is part of raising the figures.
-    for half, recall, precision in (("dev", 0.70, 0.65), ("test", 0.55, 0.48)):
+    # on either half fails here; raising the floors is part of raising the figures. Each half gained three
+    # cross-language packets (#19): dev 72.2/67.0 → 68.0/64.8 with them, test 56.7/50.0 → 55.6/51.9.
+    for half, recall, precision in (("dev", 0.66, 0.62), ("test", 0.53, 0.48)):
         figures = report["halves"][half]
         assert figures["conflict_recall"] >= recall, (half, figures["conflict_recall"])
         assert figures["conflict_precision"] >= precision, (half, figures["conflict_precision"])
