@@ -9,6 +9,7 @@ import numpy as np
 from newsroom.deps import Deps
 from newsroom.records import parse_date
 from newsroom.schemas import ResearchPlan
+from newsroom.sourcepolicy import SourcePolicy
 from newsroom.state import StoryState
 from newsroom.store import SearchHit
 from prompts import load_prompt
@@ -38,7 +39,7 @@ def _story_likeness(
     return {rid: scale(float(v @ centre)) for rid, v in zip(ids, vectors, strict=True)}
 
 
-def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]:
+def _numbered(hits: list[Any], scores: dict[str, float], policy: SourcePolicy) -> list[dict[str, Any]]:
     return [
         {
             "n": n,
@@ -54,6 +55,7 @@ def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]
             "platform": h.record.platform,
             "author": h.record.author,
             "score": h.record.score,
+            "tier": policy.tier_of(h.record),
         }
         for n, h in enumerate(hits, 1)
     ]
@@ -61,11 +63,14 @@ def _numbered(hits: list[Any], scores: dict[str, float]) -> list[dict[str, Any]]
 
 def chosen(state: StoryState, deps: Deps) -> dict[str, Any]:
     """A briefing: the records were chosen before the run (what is new on the beat); number them by date."""
-    records = deps.store.get(list(state.get("record_ids") or []))
+    policy = SourcePolicy.from_json(state.get("policy"))
+    # chosen under the policy already; screened again for a story resumed under a policy changed since
+    records, dropped = policy.screen(deps.store.get(list(state.get("record_ids") or [])))
     records.sort(key=lambda r: (r.published_at.isoformat() if r.published_at else "", r.id))
     hits = [SearchHit(r, 1.0, deps.store.duplicates_of(r.id), "") for r in records]
     return {
-        "sources": _numbered(hits, {}),
+        "sources": _numbered(hits, {}, policy),
+        "policy_dropped": [*(state.get("policy_dropped") or []), *dropped],
         "records_considered": len(state.get("record_ids") or []),
         "sub_questions": [],
         "models_used": {},
@@ -79,11 +84,18 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     rendered = prompt.render(topic=state["topic"])
     plan = deps.model.structured("research", rendered, ResearchPlan, max_tokens=200)
     questions = [q.strip() for q in plan.sub_questions if q.strip()][:3]
+    policy = SourcePolicy.from_json(state.get("policy"))
     best: dict[str, tuple[float, Any]] = {}
     topic_scores: dict[str, float] = {}
+    dropped: dict[str, dict[str, str]] = {}
     for i, query in enumerate([state["topic"], *questions]):
         for hit in deps.store.search(query, k=deps.research.k, beat=state.get("beat")):
             rid = hit.record.id
+            reason = policy.refusal(hit.record.url)
+            if reason:  # a blocked or not-allowed domain never reaches a story
+                r = hit.record
+                dropped[rid] = {"record_id": rid, "title": r.title, "outlet": r.outlet, "reason": reason}
+                continue
             if i == 0:
                 topic_scores[rid] = hit.score
             if rid not in best or hit.score > best[rid][0]:
@@ -91,6 +103,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     if not best:
         return {
             "sources": [],
+            "policy_dropped": list(dropped.values()),
             "records_considered": 0,
             "sub_questions": questions,
             "prompts_used": {PROMPT: prompt.fingerprint},
@@ -116,12 +129,13 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     kept.sort(key=lambda h: (h.record.id not in fresh, -topic_scores.get(h.record.id, 0.0)))
     kept = kept[: deps.research.max_sources]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
-    sources = _numbered(kept, topic_scores)
+    sources = _numbered(kept, topic_scores, policy)
     for s in sources:
         if s["record_id"] in fresh:
             s["new"] = True
     return {
         "sources": sources,
+        "policy_dropped": list(dropped.values()),
         "records_considered": len(best),
         "sub_questions": questions,
         "prompts_used": {PROMPT: prompt.fingerprint},

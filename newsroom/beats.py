@@ -1,4 +1,5 @@
-"""The beats file: per beat a channel, sources, an optional query, a cron schedule, a time zone, a look-back.
+"""The beats file: per beat a channel, sources, an optional query, a cron schedule, a time zone, a look-back
+and an optional source policy (`[beats.<name>.policy]`, see `newsroom/sourcepolicy.py`).
 
 Every invalid entry is reported with its beat and field named; the valid beats still load.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from newsroom.sourcepolicy import check_overrides
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_KNOWN = {"channel", "sources", "query", "schedule", "timezone", "lookback"}
+_KNOWN = {"channel", "sources", "query", "schedule", "timezone", "lookback", "policy"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class Beat:
     schedule: str
     timezone: str
     lookback: timedelta
+    policy: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    """The beat's source policy fields, checked, laid over the global default (`SourcePolicy.with_overrides`)."""
 
     def trigger(self) -> CronTrigger:
         return cron_trigger(self.schedule, self.timezone)
@@ -173,10 +179,14 @@ def _beat(name: str, raw: Any, base: Path) -> tuple[Beat | None, list[str]]:
             lookback = parse_duration(raw["lookback"])
         except ValueError as exc:
             bad("lookback", str(exc))
+    policy: dict[str, Any] = {}
+    if "policy" in raw:
+        policy, problems = check_overrides(raw["policy"], f"beat {name!r}")
+        errors += problems
     if errors:
         return None, errors
     return (
-        Beat(name, channel, tuple(sources), (query or "").strip() or None, schedule, tz, lookback),
+        Beat(name, channel, tuple(sources), (query or "").strip() or None, schedule, tz, lookback, policy),
         [],
     )
 

@@ -12,6 +12,7 @@ from newsroom.beats import Beat
 from newsroom.ingest import IngestReport
 from newsroom.parsers import Parsed
 from newsroom.registry import StoryRegistry
+from newsroom.sourcepolicy import SourcePolicy
 from newsroom.store import SourceStore
 
 log = logging.getLogger("newsroom.briefing")
@@ -29,6 +30,9 @@ class BriefingPlan:
     record_ids: list[str]
     added: int = 0
     failed_sources: list[dict[str, str]] = field(default_factory=list)
+    policy: SourcePolicy = field(default_factory=SourcePolicy)
+    policy_dropped: list[dict[str, str]] = field(default_factory=list)
+    """Records the policy kept out ({record_id, title, outlet, reason}): not stored, or not chosen."""
 
     @property
     def since_text(self) -> str:
@@ -51,6 +55,7 @@ class BriefingPlan:
             "message": line,
             "items": [],
             "failed_sources": self.failed_sources,
+            "policy_dropped": self.policy_dropped,
         }
 
 
@@ -73,8 +78,18 @@ def poll(ingest: IngestSource, beat: Beat) -> tuple[int, list[dict[str, str]]]:
     return added, failed
 
 
-def select(store: SourceStore, registry: StoryRegistry, beat: Beat, since: datetime, limit: int) -> list[str]:
-    """The beat's records dated since `since`, not in a published briefing, one per syndicated group.
+def select(
+    store: SourceStore,
+    registry: StoryRegistry,
+    beat: Beat,
+    since: datetime,
+    limit: int,
+    policy: SourcePolicy | None = None,
+    now: datetime | None = None,
+    dropped: list[dict[str, str]] | None = None,
+) -> list[str]:
+    """The beat's records dated since `since`, not in a published briefing, one per syndicated group, that
+    the policy admits (its domains, and fresh as of `now`); what it refused is appended to `dropped`.
 
     With a query, the most relevant come first; without, the newest.
     """
@@ -84,6 +99,10 @@ def select(store: SourceStore, registry: StoryRegistry, beat: Beat, since: datet
         for r in store.list_records(beat=beat.name)
         if (r.published_at or r.ingested_at) >= since and r.id not in briefed and not r.duplicate_of
     ]
+    if policy is not None:
+        fresh, refused = policy.screen(fresh, now)
+        if dropped is not None:
+            dropped += refused
     if not fresh:
         return []
     if beat.query:
@@ -105,15 +124,25 @@ def prepare(
     max_records: int,
     since: datetime | None = None,
     now: datetime | None = None,
+    policy: SourcePolicy | None = None,
 ) -> BriefingPlan:
     """Poll the beat's sources, then choose at most `max_records` records dated since `since` (default:
-    the beat's lookback before `now`)."""
+    the beat's lookback before `now`) that the beat's source policy admits."""
     now = now or datetime.now(UTC)
     cutoff = since or now - beat.lookback
+    policy = policy or SourcePolicy()
     added, failed = poll(ingest, beat)
-    ids = select(store, registry, beat, cutoff, max_records)
-    log.info("beat %s: %d new records ingested, %d chosen since %s", beat.name, added, len(ids), cutoff)
-    return BriefingPlan(beat, cutoff, ids, added, failed)
+    dropped: list[dict[str, str]] = []
+    ids = select(store, registry, beat, cutoff, max_records, policy, now, dropped)
+    log.info(
+        "beat %s: %d new records ingested, %d chosen since %s, %d kept out by its source policy",
+        beat.name,
+        added,
+        len(ids),
+        cutoff,
+        len(dropped),
+    )
+    return BriefingPlan(beat, cutoff, ids, added, failed, policy, dropped)
 
 
 def payload(plan: BriefingPlan, story_id: str, requested_by: str) -> dict[str, Any]:
@@ -127,4 +156,6 @@ def payload(plan: BriefingPlan, story_id: str, requested_by: str) -> dict[str, A
         "record_ids": plan.record_ids,
         "since": plan.since.isoformat(),
         "failed_sources": plan.failed_sources,
+        "policy": plan.policy.to_json(),
+        "policy_dropped": plan.policy_dropped,
     }

@@ -38,6 +38,7 @@ from newsroom.runs import StaleDraft as StaleDraft
 from newsroom.runs import StoryError as StoryError
 from newsroom.runs import StoryRuns
 from newsroom.settings import Settings
+from newsroom.sourcepolicy import PolicyError, ScreenedFetcher, SourcePolicy, default_policy
 from newsroom.storage import StorageError, chroma_sentence, lazy_store, storage_sentence
 from newsroom.store import Search, SearchHit, SourceStore, open_store
 
@@ -139,12 +140,36 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
 
     # -- records ---------------------------------------------------------------------------------
 
+    @cached_property
+    def default_policy(self) -> SourcePolicy:
+        """The global default source policy (`NEWSROOM_POLICY_*`); what `explain` applies."""
+        p = self.settings.policy
+        try:
+            return default_policy(
+                p.allowed_domains, p.blocked_domains, p.min_tier, p.freshness_days, p.tiers_file
+            )
+        except PolicyError as exc:
+            raise StoryError(f"The source policy in the settings is not valid: {exc}.") from None
+
+    def source_policy(self, beat: Beat | None = None) -> SourcePolicy:
+        """A beat's source policy (its `policy` table over the default), or the default."""
+        if beat is None or not beat.policy:
+            return self.default_policy
+        return self.default_policy.with_overrides(beat.name, beat.policy)
+
     def read_targets(
-        self, targets: Iterable[str], beat: str | None = None, untrusted: bool = False
+        self,
+        targets: Iterable[str],
+        beat: str | None = None,
+        untrusted: bool = False,
+        policy: SourcePolicy | None = None,
     ) -> list[Parsed]:
-        """Every record the targets stand for; `untrusted` targets (a Slack user's) are public URLs only."""
+        """Every record the targets stand for; `untrusted` targets (a Slack user's) are public URLs only;
+        with a `policy`, what it refuses is not fetched."""
         targets = list(targets)
         fetch = self.fetcher(targets, untrusted)
+        if policy is not None:
+            fetch = ScreenedFetcher(fetch, policy)
         if untrusted:
             return [p for t in targets for p in iter_url(t, self.settings.ingest, fetch, self.settings.web)]
         return collect(targets, self.settings, fetch, {"beat": beat} if beat else {})
@@ -184,7 +209,13 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
         if not topic:
             raise StoryError('Say what the explainer is about, e.g. `newsroom explain "the transit budget"`.')
         story_id = story_id or f"story-{uuid.uuid4().hex[:10]}"
-        payload = {"story_id": story_id, "topic": topic, "beat": beat, "requested_by": requested_by}
+        payload = {
+            "story_id": story_id,
+            "topic": topic,
+            "beat": beat,
+            "requested_by": requested_by,
+            "policy": self.default_policy.to_json(),
+        }
         # The payload is kept: a story whose process died before its first checkpoint starts again from it.
         return self._start(payload, topic, on_progress=on_progress, keep_payload=True)
 
@@ -207,22 +238,47 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
     def prepare_briefing(
         self, beat: str | Beat, since: datetime | None = None, now: datetime | None = None
     ) -> BriefingPlan:
-        """Poll the beat's sources, ingest what is new, and choose the records a briefing would cover."""
-        return briefing.prepare(
-            beat if isinstance(beat, Beat) else self.beat(beat),
+        """Poll the beat's sources, ingest what is new, and choose the records a briefing would cover, as
+        the beat's source policy allows."""
+        chosen = beat if isinstance(beat, Beat) else self.beat(beat)
+        policy = self.source_policy(chosen)
+        refused: list[dict[str, str]] = []
+        plan = briefing.prepare(
+            chosen,
             # Opened on first use, as `self.store` was: the poll comes first whether or not the store opens.
             store=lazy_store(lambda: self.store, self.settings.chroma_dir),
             registry=self.registry,
-            ingest=self._ingest_source,
+            ingest=lambda source, name: self._ingest_source(source, name, policy, refused),
             max_records=self.settings.briefing_max_records,
             since=since,
             now=now,
+            policy=policy,
         )
+        plan.policy_dropped[:0] = refused
+        return plan
 
-    def _ingest_source(self, source: str, beat: str) -> tuple[list[Parsed], IngestReport]:
-        """One of a beat's sources read and stored: what the briefing's poll is handed."""
-        parsed = self.read_targets([source], beat=beat)
-        return parsed, self.ingest_parsed(parsed)
+    def _ingest_source(
+        self, source: str, beat: str, policy: SourcePolicy, refused: list[dict[str, str]]
+    ) -> tuple[list[Parsed], IngestReport]:
+        """One of a beat's sources read and stored: what the briefing's poll is handed. Nothing the beat's
+        policy refuses is fetched; a record that arrives from a refused domain anyway (a feed's entry) is
+        not stored, and is named in `refused`."""
+        parsed = self.read_targets([source], beat=beat, policy=policy)
+        kept = []
+        for p in parsed:
+            reason = policy.refusal(p.record.url) if p.record else ""
+            if reason and p.record:
+                refused.append(
+                    {
+                        "record_id": p.record.id,
+                        "title": p.record.title,
+                        "outlet": p.record.outlet,
+                        "reason": reason,
+                    }
+                )
+            else:
+                kept.append(p)
+        return kept, self.ingest_parsed(kept)
 
     def run_briefing(
         self,

@@ -148,6 +148,22 @@ class WebSettings(BaseModel):
     )
 
 
+class PolicySettings(BaseModel):
+    """The global default source policy (`NEWSROOM_POLICY_*`); a beat's `policy` table overrides it."""
+
+    allowed_domains: str = Field("", description="Comma-separated domains stories may draw on (empty: all).")
+    blocked_domains: str = Field("", description="Comma-separated domains whose records never reach a story.")
+    min_tier: str = Field(
+        "unknown",
+        description="The lowest tier whose records establish a fact (social, unknown, established outlet, "
+        "wire, primary document); a value only lower-tier records carry is attributed.",
+    )
+    freshness_days: int | None = Field(None, description="A briefing drops records older than this.")
+    tiers_file: Path | None = Field(
+        None, description="A TOML of [domains] and [kinds] tiers over the shipped one."
+    )
+
+
 class RoleModel(BaseModel):
     """One role's model endpoint; unset fields fall back to the default endpoint."""
 
@@ -305,6 +321,7 @@ class Settings(BaseSettings):
     claims: ClaimsSettings = ClaimsSettings()
     web: WebSettings = WebSettings()
     queue: QueueSettings = QueueSettings()
+    policy: PolicySettings = PolicySettings()
     audit_max_rounds: int = 2
     beats_file: Path | None = None
     fetch_allow: str = Field(

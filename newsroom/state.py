@@ -33,6 +33,11 @@ class StoryInput(TypedDict):
     update: NotRequired[dict[str, Any]]
     """A living story's update run: {edition, since, requested_by} — the version being written and when the
     last one was published (records ingested after it are new); see newsroom/living.py."""
+    policy: NotRequired[dict[str, Any]]
+    """The source policy the story runs under (`SourcePolicy.to_json`): a beat's, or the default."""
+    policy_dropped: NotRequired[list[dict[str, str]]]
+    """Records the policy kept out: {record_id, title, outlet, reason} (a briefing's, before the run;
+    research adds what it drops)."""
 
 
 class StoryState(StoryInput, total=False):
@@ -40,7 +45,8 @@ class StoryState(StoryInput, total=False):
 
     sources: list[dict[str, Any]]
     """Numbered source list: {n, record_id, title, outlet, url, published_at, text, duplicates, relevance,
-    kind, platform, author, score} (the last four: what kind of source, and for a post who wrote it where)."""
+    kind, platform, author, score, tier} (kind, platform, author, score: what kind of source, and for a post
+    who wrote it where; tier: its outlet tier under the story's source policy)."""
     records_considered: int
     """How many distinct records research looked at before filtering."""
     sub_questions: list[str]

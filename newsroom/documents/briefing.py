@@ -11,6 +11,7 @@ from newsroom.documents.explainer import (
     counts_line,
     envelope,
     explainer_json,
+    policy_sentence,
     to_markdown,
     usage_sentence,
 )
@@ -59,8 +60,10 @@ def briefing_markdown(b: dict[str, Any]) -> str:
     lines += [
         "",
         f"*Drafted by newsroom from {m['records_considered']} new records, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls.{md_escape(usage_sentence(m))} Every number and date was checked against the sources it cites. "
-        "Approved by a human editor before publication.*",
+        f"{m['model_calls']} model calls.{md_escape(usage_sentence(m))} Every number and date was checked "
+        "against the sources it cites. "
+        + (md_escape(policy_sentence(b)) + " " if policy_sentence(b) else "")
+        + "Approved by a human editor before publication.*",
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from newsroom import costs
 from newsroom.claims.lexicon_intl import LANGUAGE_NAMES
 from newsroom.documents.markup import http_url, md_escape, md_link, md_text
+from newsroom.sourcepolicy import SourcePolicy
 
 # What made the story, in order; the methodology block names them so a reader knows a human decided last.
 STAGES = ("ingest", "research", "fact-check", "framing", "write", "audit", "editor")
@@ -40,12 +42,46 @@ def methodology(state: dict[str, Any]) -> dict[str, Any]:
         "by_role": costs.by_role(usage),
         "cost": costs.priced(costs.add_up(costs.usage_rows(usage))),
         "generated_at": state.get("generated_at") or datetime.now(UTC).isoformat(),
+        "policy": policy_json(state),
     }
+
+
+def policy_json(state: dict[str, Any]) -> dict[str, Any] | None:
+    """Which source policy the story ran under and what it kept out (None: drafted before policies)."""
+    if not state.get("policy"):
+        return None
+    policy = SourcePolicy.from_json(state["policy"])
+    dropped = list(state.get("policy_dropped") or [])
+    return {
+        "name": policy.name,
+        "summary": policy.summary(),
+        "allowed_domains": list(policy.allowed_domains),
+        "blocked_domains": list(policy.blocked_domains),
+        "min_tier": policy.min_tier,
+        "freshness_days": policy.freshness_days,
+        "dropped": len(dropped),
+        "dropped_records": dropped,
+    }
+
+
+def policy_sentence(doc: dict[str, Any]) -> str:
+    """The methodology's sentence on the source policy: which applied, and how many records it kept out and
+    why ("" for a story drafted before policies)."""
+    p = doc.get("methodology", {}).get("policy")
+    if not p:
+        return ""
+    reasons = Counter(str(d.get("reason") or "refused") for d in p.get("dropped_records", []))
+    if reasons:
+        why = ", ".join(f"{n} ({reason})" for reason, n in reasons.most_common())
+        kept_out = f"it kept {p['dropped']} record{'s' * (p['dropped'] != 1)} out: {why}."
+    else:
+        kept_out = "it kept no record out."
+    return f"Sources were chosen under {p['summary']}; {kept_out}"
 
 
 _SOURCE_KEYS = ("n", "record_id", "title", "outlet", "url", "published_at", "duplicates")
 # Added later, so a story drafted before them has none: included only when the source carries them.
-_SOURCE_EXTRAS = ("kind", "platform", "author", "score")
+_SOURCE_EXTRAS = ("kind", "platform", "author", "score", "tier")
 
 
 def sources_json(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,6 +125,12 @@ def kind_label(source: dict[str, Any]) -> str:
     if not author:
         return "social post"
     return f"social post by {_HANDLE_MARK.get(str(source.get('platform') or ''), '')}{author}"
+
+
+def source_labels(source: dict[str, Any]) -> list[str]:
+    """What a reader sees beside a source: its kind and its outlet tier ("news", "tier: wire")."""
+    tier = str(source.get("tier") or "")
+    return [x for x in (kind_label(source), f"tier: {tier}" if tier else "") if x]
 
 
 def envelope(state: dict[str, Any]) -> dict[str, Any]:
@@ -187,9 +229,10 @@ def version_lines(doc: dict[str, Any]) -> list[str]:
 def methodology_sentences(doc: dict[str, Any]) -> list[str]:
     """The methodology block as plain sentences (escaped where they land), shared by Markdown and HTML."""
     m = doc["methodology"]
+    policy = policy_sentence(doc)
     return [
         f"Drafted by newsroom from {m['records_considered']} records considered, {m['records_cited']} cited; "
-        f"{m['model_calls']} model calls.{usage_sentence(m)}",
+        f"{m['model_calls']} model calls.{usage_sentence(m)}" + (f" {policy}" if policy else ""),
         "Every number and date was checked against the sources it cites; conflicts were found by "
         "comparing the values sources state. Approved by a human editor before publication.",
     ]
@@ -270,8 +313,7 @@ def checks_markdown(ex: dict[str, Any]) -> list[str]:
     lines += ["## Sources", ""]
     for s in ex["sources"]:
         date = md_escape(source_date(s))
-        label = kind_label(s)
-        kind = f" · {md_escape(label)}" if label else ""
+        kind = "".join(f" · {md_escape(label)}" for label in source_labels(s))
         lines.append(
             f"{s['n']}. {md_link(s.get('url'), s['title'])} — {md_escape(s['outlet'])}, {date}{kind}"
         )

@@ -151,6 +151,8 @@ def _source(s: dict[str, Any]) -> str:
     label = kind_label(s)
     if label:
         meta += _tag("span", "kind", html.escape(label), "kind")
+    if s.get("tier"):
+        meta += _tag("span", "kind", html.escape(f"tier: {s['tier']}"), "tier")
     quotes = "".join(
         _tag("span", "meta", "<br>" + html.escape(line), "translated") for line in translated_lines(s)
     )

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from newsroom.documents.explainer import policy_sentence, source_labels
 from newsroom.slack.mrkdwn import cut, escape, link
 
 MAX_BLOCKS = 50
@@ -138,9 +139,15 @@ def _checks_and_sources(ex: dict[str, Any], sources: dict[int, dict[str, Any]]) 
     for s in ex.get("sources", []):
         date = (s.get("published_at") or "undated")[:10]
         title = link(s.get("url"), s["title"]) if s.get("url") else escape(s["title"])
-        src_lines.append(f"{s['n']}. {title} — {escape(s['outlet'])}, {escape(date)}")
+        labels = "".join(f" · {escape(label)}" for label in source_labels(s))
+        src_lines.append(f"{s['n']}. {title} — {escape(s['outlet'])}, {escape(date)}{labels}")
     if src_lines:
         blocks += _section("*Sources*\n" + "\n".join(src_lines))
+    policy = policy_sentence(ex) if ex.get("methodology") else ""
+    if policy:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(cut(policy, 2900))}]}
+        )
     return blocks
 
 
