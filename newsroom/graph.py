@@ -16,10 +16,12 @@ from newsroom.claims.changes import complete_changes, what_changed
 from newsroom.claims.compose import complete_draft
 from newsroom.claims.finishing import finish_draft
 from newsroom.claims.publishability import check_draft
+from newsroom.claims.standing import Standing
 from newsroom.claims.types import Source
 from newsroom.deps import Deps
 from newsroom.documents.briefing import story_json
 from newsroom.records import parse_date
+from newsroom.sourcepolicy import SourcePolicy
 from newsroom.state import StoryInput, StoryOutput, StoryState
 
 
@@ -48,6 +50,18 @@ def route_after_decision(state: StoryState) -> Literal["publish", "reject", "wri
     return "reject"
 
 
+def standing(state: StoryState) -> Standing:
+    """The story's sources as its source policy ranks them (a story from before policies: the default)."""
+    policy = SourcePolicy.from_json(state.get("policy"))
+    sources = state.get("sources", [])
+    below = {
+        int(s["n"])
+        for s in sources
+        if not policy.establishes(str(s.get("tier") or policy.tier(s.get("url"), str(s.get("kind") or ""))))
+    }
+    return Standing.of(sources, below, state.get("conflicts", []))
+
+
 def _audit(state: StoryState, max_rounds: int) -> dict[str, Any]:
     # Every disagreement and correction is shown with both sides cited, by construction: what the writer
     # left out, code adds from the conflict list (and the methodology says so). Then the audit.
@@ -65,15 +79,18 @@ def _audit(state: StoryState, max_rounds: int) -> dict[str, Any]:
     composed = added + recited
     # What an editor would send back (cut off, loops, copies, a corrected or contested value stated as
     # fact...) goes back to the writer like audit problems; after the last round, code finishes it.
-    findings = check_draft(draft, texts, conflicts, state["topic"])
+    # A value only sources below the policy's minimum tier carry (by default: only social posts) must be
+    # attributed; the writer is asked, and after its last round code attributes it.
+    weak = standing(state)
+    findings = check_draft(draft, texts, conflicts, state["topic"], weak)
     before = len(findings)
     if findings and state.get("audit_rounds", 0) >= max_rounds:
-        draft, finished = finish_draft(draft, state.get("sources", []), conflicts, state["topic"])
+        draft, finished = finish_draft(draft, state.get("sources", []), conflicts, state["topic"], weak)
         # finishing may drop a unit that told a disagreement: the conflict list puts it back
         draft, readded = complete_draft(draft, conflicts, state.get("sources", []), state["topic"])
         draft, recited = repair_citations(draft, sources, names=names)
         composed += finished + readded + recited
-        findings = check_draft(draft, texts, conflicts, state["topic"])
+        findings = check_draft(draft, texts, conflicts, state["topic"], weak)
     audit = audit_draft(draft, sources, conflicts, names)
     problems = audit["problems"] + [f.sentence() for f in findings]
     return {

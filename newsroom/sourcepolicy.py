@@ -214,7 +214,9 @@ class SourcePolicy:
             parts.append("only " + ", ".join(self.allowed_domains))
         if self.blocked_domains:
             parts.append("blocking " + ", ".join(self.blocked_domains))
-        parts.append(f"facts established by {self.min_tier} sources or better")
+        parts.append(
+            f"a value is stated as fact only when a source of tier {self.min_tier} or higher carries it"
+        )
         if self.freshness_days is not None:
             parts.append(f"briefings drop records older than {self.freshness_days} days")
         who = "the default policy" if self.name == "default" else f"the {self.name} beat's policy"

@@ -9,6 +9,7 @@ from newsroom.claims.audit import shows_both_sides
 from newsroom.claims.corrections import says_corrected
 from newsroom.claims.finishing import correction_sentence, disagreement_sentence
 from newsroom.claims.publishability import same_question, states_value
+from newsroom.claims.standing import source_names
 from newsroom.claims.updates import update_sentence, updated
 
 MAX_BRIEFING_ITEMS = 8
@@ -23,7 +24,7 @@ def complete_draft(
     rather than asking the same question twice. Returns the completed draft and a note per change
     (shown in the methodology).
     """
-    outlets = {int(s["n"]): str(s.get("outlet") or f"source {s['n']}") for s in sources}
+    outlets = source_names(sources)
     if "items" in draft:
         return _complete_briefing(draft, conflicts, outlets)
     faq = [dict(qa) for qa in draft.get("faq", [])]

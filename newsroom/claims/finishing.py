@@ -34,6 +34,7 @@ from newsroom.claims.publishability import (
     without_marks,
     words,
 )
+from newsroom.claims.standing import Standing, source_names
 from newsroom.claims.text import sentences
 from newsroom.claims.updates import says_changed, updated
 
@@ -135,11 +136,13 @@ class Finisher:
         sources: list[dict[str, Any]],
         conflicts: list[dict[str, Any]],
         topic: str = "",
+        standing: Standing | None = None,
     ) -> None:
+        self.standing = standing
         self.draft = {k: ([dict(i) for i in v] if isinstance(v, list) else v) for k, v in draft.items()}
         self.conflicts = conflicts
         self.topic = topic
-        self.outlets = {int(s["n"]): str(s.get("outlet") or f"source {s['n']}") for s in sources}
+        self.outlets = source_names(sources)
         self.allowed = {"LATIN"} | {x for s in sources for x in scripts(str(s.get("text", "")))}
         self.grams = {int(s["n"]): ngrams(words(str(s.get("text", ""))), COPY_WORDS) for s in sources}
         self.short_grams = {int(s["n"]): ngrams(words(str(s.get("text", ""))), SHARE_WORDS) for s in sources}
@@ -235,7 +238,22 @@ class Finisher:
                 return f"{self.outlets[n]} reported: “{s}”", sorted(set(cites) | {n})
         if clash:
             return self._attributed(label, s, cites)
-        return s, cites
+        return self._weak(label, s, cites)
+
+    def _weak(self, label: str, s: str, cites: list[int]) -> tuple[str, list[int]]:
+        """A value only sources below the policy's minimum tier carry, stated as fact, is said to be their word."""
+        weak = self.standing.unattributed(s) if self.standing else []
+        if not weak or self.standing is None:
+            return s, cites
+        carriers = set().union(*(c for _, c in weak))
+        carriers = (carriers & set(cites)) or carriers
+        who = self.standing.attribution(carriers)
+        values = ", ".join(dict.fromkeys(v for v, _ in weak))
+        self.note(
+            label,
+            f"attributed “{s[:60]}” to {who}: only sources below the policy's minimum tier carry {values}",
+        )
+        return f"{s.rstrip('.!? ')}, according to {who}.", sorted(set(cites) | carriers)
 
     def _quote_copies(self, label: str, out: list[str], cites: list[int]) -> tuple[list[str], list[int]]:
         """Sentences that together copy a source's prose (each short of the copy limit alone) become
@@ -269,6 +287,14 @@ class Finisher:
         """Headline and dek carry no citations: a clash there is told in the body, so they say less."""
         text = _tidy(text)
         clash = [self._clash(s) for s in sentences(text) or [text]]
+        if self.standing is not None and any(
+            self.standing.unattributed(s) for s in sentences(text) or [text]
+        ):
+            self.note(label, "rewritten: it stated as established what only lower-tier sources carry")
+            if headline:
+                text = f"What is reported about {self.topic}, and by whom"
+            else:
+                text = " ".join(self._weak(label, s, [])[0] for s in sentences(text))
         if any(clash):
             if headline:
                 text = f"What we know about {self.topic}, and where reports differ"
@@ -346,8 +372,12 @@ class Finisher:
 
 
 def finish_draft(
-    draft: dict[str, Any], sources: list[dict[str, Any]], conflicts: list[dict[str, Any]], topic: str = ""
+    draft: dict[str, Any],
+    sources: list[dict[str, Any]],
+    conflicts: list[dict[str, Any]],
+    topic: str = "",
+    standing: Standing | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The draft with every finding code can mend mended, and a note per change."""
-    finisher = Finisher(draft, sources, conflicts, topic)
+    finisher = Finisher(draft, sources, conflicts, topic, standing)
     return finisher.run(), finisher.notes

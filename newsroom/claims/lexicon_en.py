@@ -213,6 +213,14 @@ ATTRIBUTION = re.compile(
     r"|give(?:s)?|cite[sd]?|estimate[sd]?|named?|identif(?:y|ies|ied)|unclear|unconfirmed|either|or)\b",
     re.I,
 )
+# Verbs by which a sentence gives a statement as someone's word ("posts on r/X report that…", "a post by @x
+# says…", "…, a user claimed"); `newsroom/claims/standing.py` reads them by the sentence's parse: the value
+# must lie in what the verb reports, and the verb must name who reports it.
+ATTRIBUTING_VERBS = _set(
+    "say state report claim write post tweet allege tell note suggest argue estimate put assert contend "
+    "insist maintain comment reply mention announce describe share observe add explain confirm disclose "
+    "reveal publish calculate measure benchmark"
+)
 DANGLING = {
     "a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "in", "on", "at", "by", "from",
     "as", "that", "which", "who", "its", "their", "his", "her", "is", "are", "was", "were", "be", "has",

@@ -19,6 +19,7 @@ from typing import Any
 from newsroom.claims.corrections import says_corrected
 from newsroom.claims.lexicon_en import ASKS_AMOUNT, ASKS_DATE, ASKS_WHO, ATTRIBUTION, DANGLING, FUNCTION_WORDS
 from newsroom.claims.mentions import extract_mentions, same_value
+from newsroom.claims.standing import Standing
 from newsroom.claims.text import sentences
 from newsroom.claims.updates import says_changed, updated
 from newsroom.claims.values import parties, typed_value
@@ -61,6 +62,7 @@ class Finding:
             "off_question": "does not answer its question",
             "too_long": "is longer than the house limit",
             "empty": "is empty",
+            "unattributed": "states as established what only sources below the policy's minimum tier carry",
         }.get(self.kind, self.kind)
         return f"{self.unit} {what}: “{self.evidence}”"
 
@@ -196,10 +198,15 @@ def _content(text: str) -> set[str]:
 
 
 def check_draft(
-    draft: dict[str, Any], sources: Iterable[str], conflicts: list[dict[str, Any]], topic: str = ""
+    draft: dict[str, Any],
+    sources: Iterable[str],
+    conflicts: list[dict[str, Any]],
+    topic: str = "",
+    standing: Standing | None = None,
 ) -> list[Finding]:
-    """Every publishability finding in a draft; `sources` are the texts of the story's records and
-    `topic` what the editor asked about (its words are in every question and tell none apart)."""
+    """Every publishability finding in a draft; `sources` are the texts of the story's records,
+    `topic` what the editor asked about (its words are in every question and tell none apart) and
+    `standing` which sources the source policy trusts (a value only others carry must be attributed)."""
     texts = list(sources)
     allowed = {"LATIN"} | {s for t in texts for s in scripts(t)}
     grams: set[tuple[str, ...]] = set()
@@ -212,6 +219,11 @@ def check_draft(
     for unit in units:
         findings += _unit_findings(unit, allowed, grams, conflicts)
         body = without_marks(unit.text)
+        if standing is not None and not unit.key.endswith(".question"):
+            for s in sentences(body):
+                findings += [
+                    Finding(unit.label, "unattributed", f"{v} in “{s}”") for v, _ in standing.unattributed(s)
+                ]
         if unit.key in ("headline", "dek") or unit.key.endswith(".question"):
             continue  # headline, dek and questions restate what the body tells: that is their job
         for s in sentences(body):
