@@ -34,6 +34,19 @@ def test_a_mixed_beat_briefs_news_and_posts_each_labelled_by_kind(tmp_path: Path
     social = [s for s in b["sources"] if s.get("kind") == "social"]
     assert {s["platform"] for s in social} == {"reddit", "bluesky"}
     assert all(s["author"] for s in social)
+    # each source carries its outlet tier: a post is social, the feed's unheard-of site unknown
+    assert {s["title"]: s["tier"] for s in b["sources"]}["Transit update 1"] == "unknown"
+    assert all(s["tier"] == "social" for s in social)
+    # a value only posts carry is given as the post's word, never as established; code says it did so
+    items = [it["text"] for it in b["items"]]
+    assert (
+        "DeepSeek V3 distill: 38 tok/s on 2x3090, according to a post on r/LocalLLaMA by u/gpu_hoarder."
+        in items
+    )
+    assert not any(t.startswith("DeepSeek V3 distill: 38 tok/s") and "according to" not in t for t in items)
+    assert any("u/gpu_hoarder" in n and "minimum tier" in n for n in b["methodology"]["composed_by_code"])
+    assert b["audit"]["passed"], b["audit"]
+    assert b["methodology"]["policy"]["name"] == "default" and b["methodology"]["policy"]["dropped"] == 0
 
     done = room.review(b["story_id"], "approve", who="UEDITOR")
     md = Path(done["published"]["md"]).read_text()
@@ -43,13 +56,15 @@ def test_a_mixed_beat_briefs_news_and_posts_each_labelled_by_kind(tmp_path: Path
         "DeepSeek's new model is reported to match GPT-4o on math benchmarks at a fraction of the inference…"
         in kinds
     )
-    assert "City Desk, 2026-11-28 · news" in md
+    assert "City Desk, 2026-11-28 · news · tier: unknown" in md
+    assert "Sources were chosen under the default policy" in md
     # posts are records, not web citations: only the feed's article counts as one
     assert f"{b['methodology']['records_considered']} records · 1 web citations" in md
     # a post's hostile title is data: escaped in Markdown, text on the page
     assert r"\<\!here\> urgent: DeepSeek raised $90B" in md and "<!here>" not in md
     page = lxml_html.document_fromstring(Path(done["published"]["html"]).read_text())
     assert "<!here> urgent" in page.text_content()
+    assert page.find_class("tier")[0].text_content() == "tier: unknown"
     labels = [el.text_content() for el in page.find_class("kind")]
     assert labels.count("news") == 1 and sum(label.startswith("social post by") for label in labels) == len(
         social

@@ -109,3 +109,22 @@ def test_revise_modal_carries_the_story_and_draft() -> None:
         "message_ts": "171.1",
     }
     assert modal["blocks"][0]["element"]["type"] == "plain_text_input"
+
+
+def test_sources_show_kind_and_tier_and_the_policy_is_named() -> None:
+    ex = explainer()
+    ex["sources"][0] |= {"kind": "news", "tier": "established outlet"}
+    ex["sources"][1] |= {"kind": "social", "platform": "reddit", "author": "gpu<b>", "tier": "social"}
+    ex["methodology"] = {
+        "policy": {
+            "summary": "the ai beat's policy (blocking tabloid.example)",
+            "dropped": 1,
+            "dropped_records": [{"reason": "blocked domain tabloid.example"}],
+        }
+    }
+    text = all_text(list(draft_messages(ex)))
+    assert "Asia Markets Daily, 2026-10-06 · news · tier: established outlet" in text
+    assert "Compute Desk, undated · social post by u/gpu&lt;b&gt; · tier: social" in text
+    assert "the ai beat's policy (blocking tabloid.example); it kept 1 record out: 1 (blocked domain" in text
+    # a story drafted before policies has no policy line
+    assert "Sources were chosen" not in all_text(list(draft_messages(explainer())))
