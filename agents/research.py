@@ -64,7 +64,7 @@ def _numbered(hits: list[Any], scores: dict[str, float], policy: SourcePolicy) -
 def chosen(state: StoryState, deps: Deps) -> dict[str, Any]:
     """A briefing: the records were chosen before the run (what is new on the beat); number them by date."""
     policy = SourcePolicy.from_json(state.get("policy"))
-    # chosen under the policy already; screened again for a story resumed under a policy changed since
+    # chosen under the same policy already (`briefing.select`); screened again so no path skips it
     records, dropped = policy.screen(deps.store.get(list(state.get("record_ids") or [])))
     records.sort(key=lambda r: (r.published_at.isoformat() if r.published_at else "", r.id))
     hits = [SearchHit(r, 1.0, deps.store.duplicates_of(r.id), "") for r in records]

@@ -38,7 +38,7 @@ from newsroom.runs import StaleDraft as StaleDraft
 from newsroom.runs import StoryError as StoryError
 from newsroom.runs import StoryRuns
 from newsroom.settings import Settings
-from newsroom.sourcepolicy import PolicyError, ScreenedFetcher, SourcePolicy, default_policy
+from newsroom.sourcepolicy import PolicyError, ScreenedFetcher, SourcePolicy, default_policy, screen_parsed
 from newsroom.storage import StorageError, chroma_sentence, lazy_store, storage_sentence
 from newsroom.store import Search, SearchHit, SourceStore, open_store
 
@@ -143,11 +143,8 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
     @cached_property
     def default_policy(self) -> SourcePolicy:
         """The global default source policy (`NEWSROOM_POLICY_*`); what `explain` applies."""
-        p = self.settings.policy
         try:
-            return default_policy(
-                p.allowed_domains, p.blocked_domains, p.min_tier, p.freshness_days, p.tiers_file
-            )
+            return default_policy(**self.settings.policy.model_dump())
         except PolicyError as exc:
             raise StoryError(f"The source policy in the settings is not valid: {exc}.") from None
 
@@ -181,7 +178,12 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
         on_progress: Callable[[int], None] | None = None,
         untrusted: bool = False,
     ) -> IngestReport:
-        parsed = self.read_targets(targets, beat, untrusted)
+        """Read and store the targets; for a beat, under its source policy (or the default, for a beat the
+        beats file does not name): a refused domain is not fetched, and a record from one is rejected."""
+        policy = self.source_policy(self.beats().beats.get(beat)) if beat and not untrusted else None
+        parsed = self.read_targets(targets, beat, untrusted, policy)
+        if policy is not None:
+            parsed = screen_parsed(parsed, policy)[0]
         return ingest_parsed(parsed, self.store, self.settings, on_progress)
 
     def ingest_parsed(
@@ -260,25 +262,11 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
     def _ingest_source(
         self, source: str, beat: str, policy: SourcePolicy, refused: list[dict[str, str]]
     ) -> tuple[list[Parsed], IngestReport]:
-        """One of a beat's sources read and stored: what the briefing's poll is handed. Nothing the beat's
-        policy refuses is fetched; a record that arrives from a refused domain anyway (a feed's entry) is
-        not stored, and is named in `refused`."""
-        parsed = self.read_targets([source], beat=beat, policy=policy)
-        kept = []
-        for p in parsed:
-            reason = policy.refusal(p.record.url) if p.record else ""
-            if reason and p.record:
-                refused.append(
-                    {
-                        "record_id": p.record.id,
-                        "title": p.record.title,
-                        "outlet": p.record.outlet,
-                        "reason": reason,
-                    }
-                )
-            else:
-                kept.append(p)
-        return kept, self.ingest_parsed(kept)
+        """One of a beat's sources read and stored under its policy (see `ingest`): what the poll is handed;
+        a record refused (a feed's entry from a blocked domain) is also named in `refused`."""
+        parsed, refusals = screen_parsed(self.read_targets([source], beat=beat, policy=policy), policy)
+        refused += refusals
+        return parsed, self.ingest_parsed(parsed)
 
     def run_briefing(
         self,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from newsroom.parsers import Fetched, Fetcher, FetchError
+from newsroom.parsers import Fetched, Fetcher, FetchError, Parsed
 from newsroom.records import KINDS, SourceRecord
 
 # Lowest trust first: a tier at or above the policy's minimum establishes a fact.
@@ -255,8 +255,8 @@ def check_overrides(raw: Any, where: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def default_policy(
-    allowed: str = "",
-    blocked: str = "",
+    allowed_domains: str = "",
+    blocked_domains: str = "",
     min_tier: str = "unknown",
     freshness_days: int | None = None,
     tiers_file: Path | None = None,
@@ -269,8 +269,8 @@ def default_policy(
     if freshness_days is not None and freshness_days < 1:
         raise PolicyError("NEWSROOM_POLICY_FRESHNESS_DAYS: expected a whole number of days, at least 1")
     return SourcePolicy(
-        allowed_domains=domains(allowed, "NEWSROOM_POLICY_ALLOWED_DOMAINS"),
-        blocked_domains=domains(blocked, "NEWSROOM_POLICY_BLOCKED_DOMAINS"),
+        allowed_domains=domains(allowed_domains, "NEWSROOM_POLICY_ALLOWED_DOMAINS"),
+        blocked_domains=domains(blocked_domains, "NEWSROOM_POLICY_BLOCKED_DOMAINS"),
         min_tier=tier_name(min_tier, "NEWSROOM_POLICY_MIN_TIER"),
         freshness_days=freshness_days,
         tiers=by_domain,
@@ -297,3 +297,23 @@ class ScreenedFetcher:
     def api(self, url: str) -> Fetched:
         self._check(url)
         return cast(Fetcher, getattr(self.fetch, "api", self.fetch))(url)
+
+
+def screen_parsed(
+    parsed: Iterable[Parsed], policy: SourcePolicy
+) -> tuple[list[Parsed], list[dict[str, str]]]:
+    """What was read, with every record the policy refuses (a feed's entry linking to a blocked domain) turned
+    into a rejection saying why; and one {record_id, title, outlet, reason} per record refused."""
+    out: list[Parsed] = []
+    refused: list[dict[str, str]] = []
+    for p in parsed:
+        r = p.record
+        reason = policy.refusal(r.url) if r else ""
+        if r and reason:
+            refused.append({"record_id": r.id, "title": r.title, "outlet": r.outlet, "reason": reason})
+            out.append(
+                Parsed(p.source, p.line, error=f"{r.url} is not stored: {reason} ({policy.summary()})")
+            )
+        else:
+            out.append(p)
+    return out, refused

@@ -31,7 +31,7 @@ def test_a_beats_policy_block_is_read_and_laid_over_the_default(tmp_path: Path) 
         'freshness_days = 14\ntiers = { "localpaper.example" = "established outlet" }',
     )
     assert errors == []
-    default = default_policy(blocked="spam.example")
+    default = default_policy(blocked_domains="spam.example")
     policy = default.with_overrides("ai", loaded["ai"].policy)  # type: ignore[attr-defined]
     assert policy.name == "ai"
     assert policy.blocked_domains == ("spam.example", "tabloid.example")  # the default's stay blocked
@@ -148,3 +148,22 @@ def test_a_screened_fetcher_never_asks_for_a_refused_url() -> None:
     assert asked == []
     assert screened("https://example.org/story").url == "https://example.org/story"
     assert asked == ["https://example.org/story"]
+
+
+def test_ingest_for_a_beat_rejects_a_record_from_a_refused_domain_saying_why(tmp_path: Path) -> None:
+    from newsroom.service import Newsroom
+    from newsroom.settings import Settings
+    from tests.fakes.store import FakeStore
+
+    lines = tmp_path / "in.jsonl"
+    lines.write_text(
+        '{"url": "https://m.tabloid.example/1", "text": "A scoop."}\n{"url": "https://ok.example/2", "text": "News."}\n'
+    )
+    settings = Settings(data_dir=tmp_path / "data", beats_file=tmp_path / "none.toml")
+    settings.policy.blocked_domains = "tabloid.example"
+    room = Newsroom(settings, store_override=FakeStore())
+    report = room.ingest([str(lines)], beat="city")
+    assert len(report.added) == 1
+    assert "blocked domain tabloid.example" in str(report.rejected)
+    # without a beat, ingest is as it was: the store keeps what the operator named; stories still drop it
+    assert len(room.ingest([str(lines)]).rejected) == 0
