@@ -53,7 +53,8 @@ def beats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the beats as JSON.")] = False,
 ) -> None:
     """List the beats in the beats file, their sources and next run times; invalid entries are named."""
-    loaded = open_newsroom().beats()
+    room = open_newsroom()
+    loaded = room.beats()
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {
@@ -64,6 +65,7 @@ def beats(
             "lookback_hours": b.lookback.total_seconds() / 3600,
             "query": b.query,
             "sources": list(b.sources),
+            "policy": room.source_policy(b).summary(),
             "next_run": (nxt.isoformat() if (nxt := b.next_run(now)) else None),
         }
         for b in loaded.beats.values()
@@ -79,6 +81,7 @@ def beats(
             )
             for s in r["sources"]:
                 out.print(f"  - {s}", markup=False, highlight=False)
+            out.print(f"  sources chosen under {r['policy']}", markup=False, highlight=False)
     for e in loaded.errors:
         err.print(f"[yellow]{e}[/yellow]")
     if not rows:

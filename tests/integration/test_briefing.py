@@ -187,6 +187,7 @@ def test_cli_lists_beats_and_briefs_from_the_command_line(
         data = json.loads(listed.stdout)
         assert [b["beat"] for b in data["beats"]] == ["ai-industry", "city-hall"]
         assert data["beats"][0]["next_run"].endswith("+08:00")  # in the beat's own time zone
+        assert data["beats"][0]["policy"].startswith("the default policy (")  # no policy table: the default
         assert "beat 'broken', field 'schedule'" in listed.stderr
         out = settings.data_dir / "brief.json"
         briefed = runner.invoke(app, ["brief", "city-hall", "--json", str(out)])
