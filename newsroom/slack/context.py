@@ -58,9 +58,10 @@ class SlackContext:
     )
 
     soon_pool: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsroom-soon")
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsroom-soon")
     )
-    """Slack calls a listener makes right after its answer (opening a modal within the trigger's 3 s)."""
+    """Work a listener hands over right after its answer: claiming and queueing jobs, opening a modal within the
+    trigger's 3 s. Two threads: in a burst the answers, not the hand-overs, get the interpreter (bench_scale)."""
 
     def soon(self, fn: Callable[..., None], *args: Any) -> None:
         """Run `fn(*args)` on this process right after the listener returns and Slack has its answer; a failure
