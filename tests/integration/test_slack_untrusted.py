@@ -177,7 +177,9 @@ def test_a_half_sent_request_is_dropped_after_the_head_time_out(
 def test_an_oversized_request_head_is_refused_and_the_server_goes_on(bot: Bot) -> None:
     host, port = bot.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n" + b"X-Padding: " + b"a" * 20_000 + b"\r\n\r\n")
+        s.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\n" + b"X-Padding: " + b"a" * 20_000 + b"\r\n\r\n"
+        )
         answer = b""
         while chunk := s.recv(4096):
             answer += chunk
