@@ -248,6 +248,9 @@ class SlackSettings(BaseModel):
     explain_channel: str | None = Field(
         None, description="Where App Home's New explainer starts a story when no beat is picked."
     )
+    max_file_bytes: int = Field(
+        20_000_000, description="A file shared in a story's thread larger than this is not downloaded."
+    )
 
     @property
     def approver_ids(self) -> list[str]:

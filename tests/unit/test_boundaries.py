@@ -29,6 +29,8 @@ FORBIDDEN: dict[str, set[str]] = {
     "newsroom/beats.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents", "httpx"},
     "newsroom/briefing.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
     "newsroom/scheduler.py": {"slack_bolt", "slack_sdk", "chromadb", "langgraph", "agents"},
+    # shared files read as text: no store, graph, door or network of their own
+    "newsroom/fileparse.py": TEXT_ONLY,
     "newsroom/fetchguard.py": {"chromadb", "langgraph", "slack_bolt", "slack_sdk", "agents"},
     # platform readers fetch only through the guarded fetcher they are handed: no HTTP client of their own
     "newsroom/social/": TEXT_ONLY | {"newsroom.store", "newsroom.service", "newsroom.fetchguard"},
