@@ -77,6 +77,13 @@ def chosen(state: StoryState, deps: Deps) -> dict[str, Any]:
     }
 
 
+def _attached(state: StoryState, deps: Deps) -> list[SearchHit]:
+    """Records people gave the story by hand: kept whatever their relevance or the source cap, since an
+    editor who shared a file in the thread asked for it to be used."""
+    ids = [r for r in state.get("attached") or [] if r]
+    return [SearchHit(r, 1.0, deps.store.duplicates_of(r.id), "") for r in deps.store.get(ids)] if ids else []
+
+
 def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     if state.get("kind") == "briefing":
         return chosen(state, deps)
@@ -100,7 +107,8 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
                 topic_scores[rid] = hit.score
             if rid not in best or hit.score > best[rid][0]:
                 best[rid] = (hit.score, hit)
-    if not best:
+    pinned = _attached(state, deps)
+    if not best and not pinned:
         return {
             "sources": [],
             "policy_dropped": list(dropped.values()),
@@ -111,9 +119,9 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
             "usage": deps.model.drain_usage(),
         }
     # Relevance is judged against the editor's topic; sub-questions only widen recall.
-    top = max(topic_scores.values(), default=max(s for s, _ in best.values()))
+    top = max(topic_scores.values(), default=max((s for s, _ in best.values()), default=0.0))
     floor = max(deps.research.min_relevance, top * deps.research.relative_relevance)
-    story = _story_likeness(best, topic_scores, top, deps)
+    story = _story_likeness(best, topic_scores, top, deps) if best else {}
     kept = [
         hit
         for rid, (_, hit) in best.items()
@@ -128,6 +136,7 @@ def run(state: StoryState, deps: Deps) -> dict[str, Any]:
     fresh = {h.record.id for h in kept if since is not None and h.record.ingested_at > since}
     kept.sort(key=lambda h: (h.record.id not in fresh, -topic_scores.get(h.record.id, 0.0)))
     kept = kept[: deps.research.max_sources]
+    kept += [h for h in pinned if h.record.id not in {k.record.id for k in kept}]
     kept.sort(key=lambda h: (h.record.published_at.isoformat() if h.record.published_at else "", h.record.id))
     sources = _numbered(kept, topic_scores, policy)
     for s in sources:

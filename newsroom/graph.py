@@ -41,12 +41,15 @@ def route_after_audit(state: StoryState, max_rounds: int) -> Literal["writer", "
     return "writer"
 
 
-def route_after_decision(state: StoryState) -> Literal["publish", "reject", "writer"]:
+def route_after_decision(state: StoryState) -> Literal["publish", "reject", "writer", "research"]:
     decision = (state.get("decision") or {}).get("decision")
     if decision == "approve":
         return "publish"
     if decision == "revise":
-        return "writer"
+        # a record attached since the sources were numbered (a file shared in the thread) is researched in:
+        # numbered, fact-checked against the others and framed, before the writer revises
+        numbered = {s.get("record_id") for s in state.get("sources", [])}
+        return "research" if any(r not in numbered for r in state.get("attached") or []) else "writer"
     return "reject"
 
 
@@ -145,6 +148,8 @@ def _approval(state: StoryState) -> dict[str, Any]:
     update: dict[str, Any] = {"decision": decision, "history": [decision]}
     if decision["decision"] == "revise":
         update.update(status="revising", revision_note=decision["note"] or "", audit_rounds=0, audit={})
+        if answer.get("attached"):
+            update["attached"] = list(answer["attached"])
     return update
 
 

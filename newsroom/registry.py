@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS usage (
   prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL,
   unpriced_calls INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (story_id, role, model)
 );
+CREATE TABLE IF NOT EXISTS attached (
+  story_id TEXT NOT NULL, record_id TEXT NOT NULL, who TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (story_id, record_id)
+);
 """
 
 
@@ -94,6 +98,14 @@ class StoryRegistry(Protocol):
         """Usage rows (story_id, role, model, beat, calls, prompt_tokens, completion_tokens, cost_usd,
         unpriced_calls) with their story's kind, topic, requested_by and created_at: of stories created at
         or after `since` (ISO), or of the stories named."""
+        ...
+
+    def attach(self, story_id: str, record_ids: list[str], who: str) -> None:
+        """Records someone gave a story as sources (a file shared in its thread): its research includes them."""
+        ...
+
+    def attached(self, story_id: str) -> list[str]:
+        """The records attached to a story, in the order they were attached."""
         ...
 
 
@@ -369,6 +381,23 @@ class Registry:
                 sql + " ORDER BY s.created_at, u.story_id, u.role, u.model", args
             ).fetchall()
         return [dict(zip(USAGE_COLUMNS, r, strict=True)) for r in rows]
+
+    # -- records given to a story by hand (files shared in its thread) ----------------------------------
+
+    def attach(self, story_id: str, record_ids: list[str], who: str) -> None:
+        now = datetime.now(UTC).isoformat()
+        with self._lock:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO attached VALUES (?, ?, ?, ?)",
+                [(story_id, rid, who, now) for rid in record_ids],
+            )
+
+    def attached(self, story_id: str) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT record_id FROM attached WHERE story_id=? ORDER BY at, rowid", (story_id,)
+            ).fetchall()
+        return [r[0] for r in rows]
 
 
 def _keeps_the_contract(sqlite: Registry) -> StoryRegistry:

@@ -211,13 +211,16 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
         if not topic:
             raise StoryError('Say what the explainer is about, e.g. `newsroom explain "the transit budget"`.')
         story_id = story_id or f"story-{uuid.uuid4().hex[:10]}"
-        payload = {
+        payload: dict[str, Any] = {
             "story_id": story_id,
             "topic": topic,
             "beat": beat,
             "requested_by": requested_by,
             "policy": self.default_policy.to_json(),
         }
+        attached = self.registry.attached(story_id)
+        if attached:  # files given before the story started (the New explainer modal)
+            payload["attached"] = attached
         # The payload is kept: a story whose process died before its first checkpoint starts again from it.
         return self._start(payload, topic, on_progress=on_progress, keep_payload=True)
 
@@ -359,7 +362,14 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
             )
         if on_claimed:
             on_claimed()
-        answer = {"decision": decision, "who": who, "note": note, "at": datetime.now(UTC).isoformat()}
+        answer: dict[str, Any] = {
+            "decision": decision,
+            "who": who,
+            "note": note,
+            "at": datetime.now(UTC).isoformat(),
+        }
+        if decision == "revise":  # files shared in the thread since: the revision researches them in
+            answer["attached"] = self.registry.attached(story_id)
         try:
             return self._run(story_id, Command(resume=answer), on_progress)
         except Exception:

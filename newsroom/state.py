@@ -38,6 +38,9 @@ class StoryInput(TypedDict):
     policy_dropped: NotRequired[list[dict[str, str]]]
     """Records the policy kept out: {record_id, title, outlet, reason} (a briefing's, before the run;
     research adds what it drops)."""
+    attached: NotRequired[list[str]]
+    """Records people gave this story by hand (files shared in its thread): research keeps them whatever
+    their relevance, and a change request made after one was attached researches again."""
 
 
 class StoryState(StoryInput, total=False):

@@ -42,9 +42,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "unpriced_calls",
         "at",
     ),
+    "attached": ("story_id", "record_id", "who", "at"),
 }
 # Tables a data dir made by an older newsroom may not have: nothing of theirs to copy.
-_ADDED_LATER = {"usage"}
+_ADDED_LATER = {"usage", "attached"}
 
 
 @dataclass

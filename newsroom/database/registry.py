@@ -232,6 +232,24 @@ class PostgresRegistry:
             rows = conn.execute(sql + " ORDER BY s.created_at, u.story_id, u.role, u.model", args).fetchall()
         return [dict(zip(USAGE_COLUMNS, r, strict=True)) for r in rows]
 
+    # -- records given to a story by hand (files shared in its thread) ----------------------------------
+
+    def attach(self, story_id: str, record_ids: list[str], who: str) -> None:
+        now = _now()
+        with self._conn() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO newsroom_attached (story_id, record_id, who, at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(story_id, rid, who, now) for rid in record_ids],
+            )
+
+    def attached(self, story_id: str) -> list[str]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT record_id FROM newsroom_attached WHERE story_id = %s ORDER BY seq", (story_id,)
+            ).fetchall()
+        return [r[0] for r in rows]
+
 
 def _keeps_the_contract(registry: PostgresRegistry) -> StoryRegistry:
     return registry  # mypy checks here that PostgreSQL keeps the same contract as SQLite

@@ -54,6 +54,13 @@ MIGRATIONS: tuple[str, ...] = (
       unpriced_calls INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (story_id, role, model)
     );
     """,
+    # 3: records given to a story by hand (files shared in its thread), for its research
+    """
+    CREATE TABLE newsroom_attached (
+      story_id TEXT NOT NULL, record_id TEXT NOT NULL, who TEXT NOT NULL, at TEXT NOT NULL,
+      seq BIGSERIAL, PRIMARY KEY (story_id, record_id)
+    );
+    """,
 )
 REGISTRY_VERSION = len(MIGRATIONS)
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from newsroom.fileparse import read_file
 from newsroom.models.port import ModelError
 from newsroom.service import Newsroom, StaleDraft, StoryError
 from newsroom.settings import Settings
+from tests.fakes.documents import pdf
 from tests.fakes.scripted import Values, bad_draft, demo_room, good_draft, scripted
 
 TOPIC = "the DeepSeek funding round"
@@ -80,6 +82,35 @@ def test_revise_runs_the_writer_with_the_note_then_approve(settings: Settings) -
     done = room.review(story, "approve", draft_version=2)
     assert done["status"] == "published"
     assert [h["decision"] for h in done["history"]] == ["revise", "approve"]
+
+
+def test_a_file_attached_to_a_story_is_researched_in_by_the_next_change_request(settings: Settings) -> None:
+    model = scripted()
+    room = demo_room(settings, model)
+    first = room.explain(TOPIC)
+    story = first["story_id"]
+    # off the topic on purpose: research would not find it, so only the attachment brings it in
+    memo = read_file(
+        "tram memo.pdf",
+        pdf(["The Lisbon tram timetable changes on 4 May 2026."]),
+        settings.ingest,
+        {"author": "slack:U1"},
+    )
+    assert memo.record is not None
+    assert room.ingest_parsed([memo]).added
+    assert memo.record.id not in {s["record_id"] for s in first["sources"]}
+    room.registry.attach(story, [memo.record.id], "slack:U1")
+    second = room.review(story, "revise", who="U_EDITOR", note="Use the memo")
+    assert second["draft_version"] == 2
+    memo_source = next(s for s in second["sources"] if s["record_id"] == memo.record.id)
+    assert memo_source["kind"] == "document" and memo_source["outlet"] == "tram memo.pdf"
+    assert memo_source["author"] == "slack:U1"
+    assert len([c for c in model.calls if c["role"] == "research"]) == 2
+    assert "Use the memo" in [c["user"] for c in model.calls if c["role"] == "writer"][-1]
+    # a further change request with nothing new attached goes straight to the writer
+    third = room.review(story, "revise", who="U_EDITOR", note="Shorter")
+    assert third["draft_version"] == 3 and len([c for c in model.calls if c["role"] == "research"]) == 2
+    assert memo.record.id in {s["record_id"] for s in third["sources"]}
 
 
 def test_audit_failure_goes_back_to_the_writer_with_the_problems(settings: Settings) -> None:

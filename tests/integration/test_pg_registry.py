@@ -105,6 +105,15 @@ def test_briefed_records_are_remembered_per_beat(registry: StoryRegistry) -> Non
     assert last is not None and last.startswith("20")
 
 
+def test_records_attached_to_a_story_are_kept_in_order_once_each(registry: StoryRegistry) -> None:
+    assert registry.attached("s-1") == []
+    registry.attach("s-1", ["r-b", "r-a"], "slack:U1")
+    registry.attach("s-1", ["r-a", "r-c"], "slack:U2")  # r-a again: no error, no double
+    registry.attach("s-2", ["r-z"], "slack:U1")
+    assert registry.attached("s-1") == ["r-b", "r-a", "r-c"]
+    assert registry.attached("s-2") == ["r-z"]
+
+
 def test_publication_targets_count_attempts_and_only_done_ones_are_published(
     registry: StoryRegistry,
 ) -> None:

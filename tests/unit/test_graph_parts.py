@@ -55,6 +55,14 @@ def test_route_after_decision() -> None:
         assert route_after_decision({"decision": {"decision": decision}}) == route  # type: ignore[typeddict-item]
 
 
+def test_a_change_request_researches_again_only_for_a_record_attached_since() -> None:
+    state: dict[str, Any] = {"decision": {"decision": "revise"}, "sources": [{"n": 1, "record_id": "r-1"}]}
+    assert route_after_decision({**state, "attached": ["r-1"]}) == "writer"  # type: ignore[typeddict-item]
+    assert route_after_decision({**state, "attached": ["r-1", "r-new"]}) == "research"  # type: ignore[typeddict-item]
+    approve = {**state, "decision": {"decision": "approve"}, "attached": ["r-new"]}
+    assert route_after_decision(approve) == "publish"  # type: ignore[arg-type]
+
+
 def test_prompts_carry_id_and_hash_and_render() -> None:
     prompt = load_prompt("writer.v1")
     assert prompt.fingerprint.startswith("writer.v1+") and len(prompt.sha) == 12
