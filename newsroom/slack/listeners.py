@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from newsroom.slack import briefs, commands, decisions, edits, home, ingest, living, recovery
+from newsroom.slack import briefs, commands, decisions, edits, files, home, ingest, living, recovery
 from newsroom.slack.context import SlackContext
 
 
@@ -20,10 +20,12 @@ def register_listeners(app: App, ctx: SlackContext) -> None:
     home.register(app, ctx)
     edits.register(app, ctx)
     living.register(app, ctx)
+    files.register(app, ctx)
     commands.register_help(app)
+    files.register_quiet(app)  # last: every message event no feature claimed
 
 
 def register_jobs(ctx: SlackContext) -> None:
     """Every feature's jobs on a context no Bolt app serves (`newsroom worker`)."""
-    for feature in (commands, ingest, briefs, recovery, decisions, home, edits, living):
+    for feature in (commands, ingest, briefs, recovery, decisions, home, edits, living, files):
         feature.jobs(ctx)

@@ -24,6 +24,9 @@ class FakeSlack:
     socket_url: str = ""
     outside: set[str] = field(default_factory=set)
     """Channels the bot is not in: posting there answers not_in_channel, as Slack does."""
+    files: dict[str, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
+    """Shared files by id: (what files.info says, the bytes its download URL serves to the bot's token)."""
+    token: str = "xoxb-test-token"
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -48,6 +51,18 @@ class FakeSlack:
             if len(found) >= count or time.monotonic() > deadline:
                 return found
             time.sleep(0.02)
+
+    def add_file(self, file_id: str, name: str, content: bytes, **info: Any) -> dict[str, Any]:
+        """A file as Slack keeps it: files.info describes it, its url_private_download serves it with a token."""
+        described = {
+            "id": file_id,
+            "name": name,
+            "size": len(content),
+            "url_private_download": f"{self.url}/files-pri/T1-{file_id}/download/{name}",
+            **info,
+        }
+        self.files[file_id] = (described, content)
+        return described
 
     def texts(self, method: str = "chat.postMessage") -> list[str]:
         return [str(b.get("text", "")) for b in self.of(method)]
@@ -74,6 +89,9 @@ class FakeSlack:
         if method == "chat.getPermalink":
             ts = str(body.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://fake.slack.test/archives/{body.get('channel')}/p{ts}"}
+        if method == "files.info":
+            found = self.files.get(str(body.get("file")))
+            return {"ok": True, "file": found[0]} if found else {"ok": False, "error": "file_not_found"}
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1"}
         return {"ok": True}
@@ -84,16 +102,40 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack()
 
     class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            if path.startswith("/api/"):  # slack_sdk sends some methods (files.info) as GET
+                self._api(path, {k: v[0] for k, v in parse_qs(query).items()})
+                return
+            file_id = path.removeprefix("/files-pri/T1-").partition("/")[0]
+            found = fake.files.get(file_id) if path.startswith("/files-pri/") else None
+            auth = self.headers.get("Authorization")
+            with fake._lock:
+                fake.calls.append({"method": "download", "body": {"path": path}, "auth": auth})
+            if found is None or auth != f"Bearer {fake.token}":
+                self.send_response(404 if found is None else 403)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(found[1])))
+            self.end_headers()
+            self.wfile.write(found[1])
+
         def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
             if "json" in (self.headers.get("Content-Type") or ""):
                 body = json.loads(raw or "{}")
             else:
                 body = {k: v[0] for k, v in parse_qs(raw).items()}
+            self._api(self.path, body)
+
+        def _api(self, path: str, body: dict[str, Any]) -> None:
             for key in ("blocks", "view"):
                 if isinstance(body.get(key), str):
                     body[key] = json.loads(body[key])
-            method = self.path.removeprefix("/api/") if self.path.startswith("/api/") else self.path
+            method = path.removeprefix("/api/") if path.startswith("/api/") else path
             answer = fake.answer(method, body)
             if "ts" in answer:
                 body["_ts"] = answer["ts"]  # the ts Slack gave the message, for tests to click on

@@ -150,3 +150,38 @@ def choose(view: dict[str, Any], action_id: str, value: str, user: str, view_id:
         "actions": [{"type": "static_select", "action_id": action_id, "selected_option": {"value": value}}],
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def file_share(
+    user: str, channel: str, thread_ts: str, file_ids: list[str], ts: str = "1700000099.000001"
+) -> dict[str, Any]:
+    """The `message` event Slack sends when someone shares files in a thread."""
+    return {
+        "type": "message",
+        "subtype": "file_share",
+        "user": user,
+        "channel": channel,
+        "channel_type": "channel",
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "text": "",
+        "files": [{"id": f, "mode": "hosted"} for f in file_ids],
+    }
+
+
+def message_action(
+    callback_id: str, message: dict[str, Any], user: str, channel: str, trigger: str = "T-3"
+) -> str:
+    """A message shortcut (`message_action`) on `message`, as Slack posts it to the interactivity URL."""
+    payload = {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "channel": {"id": channel},
+        "trigger_id": trigger,
+        "message_ts": message.get("ts", ""),
+        "message": message,
+        "response_url": "",
+    }
+    return urlencode({"payload": json.dumps(payload)})
