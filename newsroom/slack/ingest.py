@@ -1,4 +1,5 @@
-"""`/newsroom ingest <url>` from Slack: editors only, public http(s) pages and feeds only, every refusal said."""
+"""Sources from Slack: `/newsroom ingest <url>` and the **Explain this** message shortcut (the linked page ingested,
+then an explainer in a new thread). Editors only, public http(s) pages and feeds only, every refusal said."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from newsroom.slack.context import SlackContext, parse, respond, subcommand
-from newsroom.slack.mrkdwn import cut, escape
+from newsroom.slack.blocks import MAX_TEXT
+from newsroom.slack.context import SlackContext, parse, respond, story_id_for, subcommand
+from newsroom.slack.mrkdwn import cut, escape, link
 from newsroom.slack.replies import failure_line
 
 log = logging.getLogger("newsroom.slack")
@@ -21,10 +23,17 @@ NOT_AN_EDITOR = (
     "newsroom to add you to NEWSROOM_SLACK_APPROVERS or NEWSROOM_SLACK_INGEST_GROUP."
 )
 USAGE = "Give one or more http(s) links: `/newsroom ingest https://example.org/story`."
+EXPLAIN_THIS = "explain_this"
+"""The message shortcut's callback id (deploy/slack-manifest.yaml)."""
+NO_LINK = (
+    "That message links to no article, so there is nothing to explain from it. Use *Explain this* on a "
+    "message with an http(s) link, or type `/newsroom explain <topic>`."
+)
+_TOPIC_CHARS = 200
 
 
 def jobs(ctx: SlackContext) -> None:
-    ctx.add_jobs({"ingest": ingest})
+    ctx.add_jobs({"ingest": ingest, "explain_link": explain_link})
 
 
 def register(app: App, ctx: SlackContext) -> None:
@@ -36,6 +45,7 @@ def register(app: App, ctx: SlackContext) -> None:
             ctx.after_ack("ingest", once=body, text=rest, response_url=body.get("response_url") or "")
 
     app.command("/newsroom", matchers=[subcommand("ingest")])(on_command)
+    app.shortcut(EXPLAIN_THIS)(lambda ack, body, client: on_explain_this(ctx, ack, body, client))
 
 
 def targets(text: str) -> tuple[list[str], list[str]]:
@@ -97,3 +107,84 @@ def ingest(ctx: SlackContext, text: str, response_url: str) -> None:
             ctx.enqueue("watch_published", record_ids=[r.id for r in report.added])
     except Exception as exc:
         respond(response_url, failure_line("The ingest", exc))
+
+
+def on_explain_this(ctx: SlackContext, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The message shortcut: acknowledged at once; a parent message starts the story's thread, and a job reads
+    the linked page and runs the explainer on its title."""
+    ack()
+    if not ctx.first_delivery(body):
+        return  # redelivered: the first delivery started the story
+    channel = str((body.get("channel") or {}).get("id") or "")
+    user = str((body.get("user") or {}).get("id") or "")
+    message = body.get("message") or {}
+
+    def tell(text: str) -> None:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    if not may_ingest(ctx, client, user):
+        tell(NOT_AN_EDITOR)
+        return
+    urls, other = targets(str(message.get("text") or ""))
+    if not urls:
+        tell(NO_LINK)
+        return
+    if not ctx.room.registry.claim_once(f"explain-this:{channel}:{message.get('ts')}"):
+        tell("An explainer on that message was already started; its thread is in this channel.")
+        return
+    words = " ".join(o for o in other if not o.startswith(("@", "#", "!")))
+    parent = client.chat_postMessage(
+        channel=channel,
+        text=cut(f"Explainer on the article at {link(urls[0], urls[0])}, requested by <@{user}>", MAX_TEXT),
+    )
+    ctx.enqueue(
+        "explain_link",
+        lock=story_id_for(channel, str(parent["ts"])),
+        channel=channel,
+        thread_ts=str(parent["ts"]),
+        url=urls[0],
+        words=words,
+        user=user,
+    )
+
+
+def explain_link(ctx: SlackContext, channel: str, thread_ts: str, url: str, words: str, user: str) -> None:
+    """The `explain_link` job: the page read through the guarded fetcher (public addresses only) and attached
+    to the story, the topic taken from its title (else the message's words), then the `explain` job."""
+    story_id = story_id_for(channel, thread_ts)
+
+    def say(text: str) -> None:
+        ctx.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=cut(text, MAX_TEXT))
+
+    if not ctx.room.registry.exists(story_id):  # run again after the explainer started: it continues alone
+        say("Reading the linked page …")
+        try:
+            report = ctx.room.ingest_parsed(ctx.room.read_targets([url], untrusted=True))
+        except Exception as exc:
+            say(failure_line("Reading the linked page", exc))
+            return
+        ids = [r.id for r in report.added] + [d.of_id for d in report.exact + report.near]
+        records = ctx.room.store.get(ids[:1]) if ids else []
+        if records:
+            ctx.room.registry.attach(story_id, ids[:1], f"slack:{user}")
+            topic = " ".join(records[0].title.split())[:_TOPIC_CHARS] or words
+        else:
+            why = report.rejected[0].reason if report.rejected else "it held no article text"
+            if not words:
+                say(
+                    f"The linked page could not be read ({escape(why)}), and the message has no words to "
+                    "explain instead; nothing was started."
+                )
+                return
+            say(
+                f"The linked page could not be read ({escape(why)}); the explainer is on the message's words."
+            )
+            topic = words[:_TOPIC_CHARS]
+        ctx.client.chat_update(
+            channel=channel,
+            ts=thread_ts,
+            text=cut(f"Explainer on “{escape(topic)}”, requested by <@{user}>", MAX_TEXT),
+        )
+    else:
+        topic = words or url
+    ctx.jobs["explain"](ctx, channel=channel, thread_ts=thread_ts, topic=topic, user=user)
