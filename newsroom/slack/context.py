@@ -149,6 +149,21 @@ class SlackContext:
             return user in members
         return False
 
+    def may_add_sources(self, client: WebClient, user: str) -> bool:
+        """Editors (the approvers) and members of NEWSROOM_SLACK_INGEST_GROUP may add sources from Slack (links,
+        files); a group we cannot read grants nothing."""
+        if self.may_decide(client, user):
+            return True
+        group = self.settings.slack.ingest_group
+        if not group:
+            return False
+        try:
+            members = client.usergroups_users_list(usergroup=group).get("users") or []
+        except Exception:
+            log.warning("could not read ingest group %s", group, exc_info=True)
+            return False
+        return user in members
+
     def first_delivery(self, body: dict[str, Any]) -> bool:
         """False for a redelivered command: it carries the same trigger id and must not start a second story."""
         trigger = body.get("trigger_id")

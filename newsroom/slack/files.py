@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from newsroom.fileparse import read_file
 from newsroom.slack.context import SlackContext, story_id_for
@@ -18,6 +19,13 @@ from newsroom.slack.replies import failure_line
 SLACK_FILE_HOST = "files.slack.com"
 _MAX_REDIRECTS = 3
 _MAX_TEXT = 3000
+
+
+NOT_AN_EDITOR = (
+    "Files shared in a story's thread become its sources only when an editor shares them; nothing was read. "
+    "Ask an editor, or ask whoever runs newsroom to add you to NEWSROOM_SLACK_APPROVERS or "
+    "NEWSROOM_SLACK_INGEST_GROUP."
+)
 
 
 class FileRefused(Exception):
@@ -34,7 +42,7 @@ def register(app: App, ctx: SlackContext) -> None:
     def shares_files(event: dict[str, Any]) -> bool:
         return bool(event.get("files")) and event.get("subtype") in (None, "file_share")
 
-    def on_files(event: dict[str, Any]) -> None:
+    def on_files(event: dict[str, Any], client: WebClient) -> None:
         # Bolt has acknowledged the event already; only claims and the hand-off to a job happen here.
         thread_ts, channel, user = event.get("thread_ts"), event.get("channel"), event.get("user")
         if event.get("bot_id") or not (thread_ts and channel and user) or thread_ts == event.get("ts"):
@@ -45,6 +53,10 @@ def register(app: App, ctx: SlackContext) -> None:
         ids = [str(f["id"]) for f in event["files"] if isinstance(f, dict) and f.get("id")]
         # Exactly once per file per thread: Slack redelivers events, and a file may be shared again.
         fresh = [i for i in ids if ctx.room.registry.claim_once(f"file:{story_id}:{i}")]
+        if fresh and not ctx.may_add_sources(client, str(user)):
+            # sources come from editors (as with /newsroom ingest): a file anyone drops in is not evidence
+            client.chat_postEphemeral(channel=str(channel), user=str(user), text=NOT_AN_EDITOR)
+            return
         if fresh:
             ctx.enqueue(
                 "files", channel=str(channel), thread_ts=str(thread_ts), user=str(user), file_ids=fresh

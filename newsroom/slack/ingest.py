@@ -65,17 +65,7 @@ def targets(text: str) -> tuple[list[str], list[str]]:
 
 def may_ingest(ctx: SlackContext, client: WebClient, user: str) -> bool:
     """Editors (the approvers) and members of NEWSROOM_SLACK_INGEST_GROUP; a group we cannot read grants nothing."""
-    if ctx.may_decide(client, user):
-        return True
-    group = ctx.settings.slack.ingest_group
-    if not group:
-        return False
-    try:
-        members = client.usergroups_users_list(usergroup=group).get("users") or []
-    except Exception:
-        log.warning("could not read ingest group %s", group, exc_info=True)
-        return False
-    return user in members
+    return ctx.may_add_sources(client, user)
 
 
 def on_ingest(ctx: SlackContext, ack: Ack, body: dict[str, Any], client: WebClient, text: str) -> bool:

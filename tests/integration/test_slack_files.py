@@ -119,3 +119,14 @@ def test_files_in_a_thread_that_is_no_story_are_left_alone(bot: Bot) -> None:
     time.sleep(0.5)
     assert not bot.slack.of("files.info") and not bot.slack.of("download")
     assert not bot.slack.of("chat.postMessage")
+
+
+def test_a_file_shared_by_someone_who_may_not_add_sources_is_not_read(bot: Bot) -> None:
+    draft = start_story(bot)
+    story = json.loads(button(draft, APPROVE))["story_id"]
+    bot.slack.add_file("F5", "leak.pdf", pdf(["The mayor resigned."]))
+    share(bot, draft["thread_ts"], ["F5"], user="UREPORTER")
+    refusal = bot.slack.wait_for("chat.postEphemeral", timeout=20)[0]
+    assert refusal["user"] == "UREPORTER" and "only when an editor shares them" in refusal["text"]
+    assert not bot.slack.of("files.info") and not bot.slack.of("download")
+    assert bot.room.registry.attached(story) == []
