@@ -183,4 +183,4 @@ def download(ctx: SlackContext, url: str, name: str) -> bytes:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(size, 1) / 1000:.0f} kB"
