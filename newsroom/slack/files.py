@@ -51,12 +51,14 @@ def register(app: App, ctx: SlackContext) -> None:
         if not ctx.room.registry.exists(story_id):
             return  # a thread that is not a story: its files are none of newsroom's business
         ids = [str(f["id"]) for f in event["files"] if isinstance(f, dict) and f.get("id")]
+        if not ctx.may_add_sources(client, str(user)):
+            # sources come from editors (as with /newsroom ingest): a file anyone drops in is not evidence.
+            # Not claimed, so an editor may share the same file later; told once per message.
+            if ctx.room.registry.claim_once(f"file-refused:{story_id}:{event.get('ts')}"):
+                client.chat_postEphemeral(channel=str(channel), user=str(user), text=NOT_AN_EDITOR)
+            return
         # Exactly once per file per thread: Slack redelivers events, and a file may be shared again.
         fresh = [i for i in ids if ctx.room.registry.claim_once(f"file:{story_id}:{i}")]
-        if fresh and not ctx.may_add_sources(client, str(user)):
-            # sources come from editors (as with /newsroom ingest): a file anyone drops in is not evidence
-            client.chat_postEphemeral(channel=str(channel), user=str(user), text=NOT_AN_EDITOR)
-            return
         if fresh:
             ctx.enqueue(
                 "files", channel=str(channel), thread_ts=str(thread_ts), user=str(user), file_ids=fresh

@@ -130,3 +130,6 @@ def test_a_file_shared_by_someone_who_may_not_add_sources_is_not_read(bot: Bot) 
     assert refusal["user"] == "UREPORTER" and "only when an editor shares them" in refusal["text"]
     assert not bot.slack.of("files.info") and not bot.slack.of("download")
     assert bot.room.registry.attached(story) == []
+    share(bot, draft["thread_ts"], ["F5"], event_id="Ev2")  # an editor shares the same file: it is read
+    assert wait_said(bot, draft["thread_ts"], ADDED)[0].startswith(f"{ADDED}: “leak” (leak.pdf).")
+    assert len(bot.room.registry.attached(story)) == 1
