@@ -43,28 +43,32 @@ def register(app: App, ctx: SlackContext) -> None:
         return bool(event.get("files")) and event.get("subtype") in (None, "file_share")
 
     def on_files(event: dict[str, Any], client: WebClient) -> None:
-        # Bolt has acknowledged the event already; only claims and the hand-off to a job happen here.
-        thread_ts, channel, user = event.get("thread_ts"), event.get("channel"), event.get("user")
-        if event.get("bot_id") or not (thread_ts and channel and user) or thread_ts == event.get("ts"):
-            return  # not a reply in a thread (or the bot's own): no story to add to
-        story_id = story_id_for(str(channel), str(thread_ts))
-        if not ctx.room.registry.exists(story_id):
-            return  # a thread that is not a story: its files are none of newsroom's business
-        ids = [str(f["id"]) for f in event["files"] if isinstance(f, dict) and f.get("id")]
-        if not ctx.may_add_sources(client, str(user)):
-            # sources come from editors (as with /newsroom ingest): a file anyone drops in is not evidence.
-            # Not claimed, so an editor may share the same file later; told once per message.
-            if ctx.room.registry.claim_once(f"file-refused:{story_id}:{event.get('ts')}"):
-                client.chat_postEphemeral(channel=str(channel), user=str(user), text=NOT_AN_EDITOR)
-            return
-        # Exactly once per file per thread: Slack redelivers events, and a file may be shared again.
-        fresh = [i for i in ids if ctx.room.registry.claim_once(f"file:{story_id}:{i}")]
-        if fresh:
-            ctx.enqueue(
-                "files", channel=str(channel), thread_ts=str(thread_ts), user=str(user), file_ids=fresh
-            )
+        # Slack has its answer when this returns: whose thread it is and who shared are looked at right after.
+        ctx.soon(take_files, ctx, event, client)
 
     app.event({"type": "message"}, matchers=[shares_files])(on_files)
+
+
+def take_files(ctx: SlackContext, event: dict[str, Any], client: WebClient) -> None:
+    """Files shared in a thread, right after Slack has its answer: a story's thread and an editor's files are
+    handed to the `files` job once each; anyone else is told privately; any other thread is left alone."""
+    thread_ts, channel, user = event.get("thread_ts"), event.get("channel"), event.get("user")
+    if event.get("bot_id") or not (thread_ts and channel and user) or thread_ts == event.get("ts"):
+        return  # not a reply in a thread (or the bot's own): no story to add to
+    story_id = story_id_for(str(channel), str(thread_ts))
+    if not ctx.room.registry.exists(story_id):
+        return  # a thread that is not a story: its files are none of newsroom's business
+    ids = [str(f["id"]) for f in event["files"] if isinstance(f, dict) and f.get("id")]
+    if not ctx.may_add_sources(client, str(user)):
+        # sources come from editors (as with /newsroom ingest): a file anyone drops in is not evidence.
+        # Not claimed, so an editor may share the same file later; told once per message.
+        if ctx.room.registry.claim_once(f"file-refused:{story_id}:{event.get('ts')}"):
+            client.chat_postEphemeral(channel=str(channel), user=str(user), text=NOT_AN_EDITOR)
+        return
+    # Exactly once per file per thread: Slack redelivers events, and a file may be shared again.
+    fresh = [i for i in ids if ctx.room.registry.claim_once(f"file:{story_id}:{i}")]
+    if fresh:
+        ctx.enqueue("files", channel=str(channel), thread_ts=str(thread_ts), user=str(user), file_ids=fresh)
 
 
 def register_quiet(app: App) -> None:

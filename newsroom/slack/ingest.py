@@ -33,7 +33,7 @@ _TOPIC_CHARS = 200
 
 
 def jobs(ctx: SlackContext) -> None:
-    ctx.add_jobs({"ingest": ingest, "explain_link": explain_link})
+    ctx.add_jobs({"ingest": ingest, "explain_link": explain_link, "explain_page": explain_page})
 
 
 def register(app: App, ctx: SlackContext) -> None:
@@ -45,7 +45,14 @@ def register(app: App, ctx: SlackContext) -> None:
             ctx.after_ack("ingest", once=body, text=rest, response_url=body.get("response_url") or "")
 
     app.command("/newsroom", matchers=[subcommand("ingest")])(on_command)
-    app.shortcut(EXPLAIN_THIS)(lambda ack, body, client: on_explain_this(ctx, ack, body, client))
+
+    def on_explain_this(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        # Slack has its answer first; who asked, which link, and whether it was asked before are looked at
+        # right after, and the thread's first message and the story are jobs.
+        ack()
+        ctx.soon(explain_this, ctx, body, client)
+
+    app.shortcut(EXPLAIN_THIS)(on_explain_this)
 
 
 def targets(text: str) -> tuple[list[str], list[str]]:
@@ -99,10 +106,9 @@ def ingest(ctx: SlackContext, text: str, response_url: str) -> None:
         respond(response_url, failure_line("The ingest", exc))
 
 
-def on_explain_this(ctx: SlackContext, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    """The message shortcut: acknowledged at once; a parent message starts the story's thread, and a job reads
-    the linked page and runs the explainer on its title."""
-    ack()
+def explain_this(ctx: SlackContext, body: dict[str, Any], client: WebClient) -> None:
+    """The Explain this shortcut, right after Slack has its answer: an editor's message with a link starts the
+    `explain_link` job once; anyone else, or a message without a link, is told privately."""
     if not ctx.first_delivery(body):
         return  # redelivered: the first delivery started the story
     channel = str((body.get("channel") or {}).get("id") or "")
@@ -123,24 +129,43 @@ def on_explain_this(ctx: SlackContext, ack: Ack, body: dict[str, Any], client: W
         tell("An explainer on that message was already started; its thread is in this channel.")
         return
     words = " ".join(o for o in other if not o.startswith(("@", "#", "!")))
-    parent = client.chat_postMessage(
-        channel=channel,
-        text=cut(f"Explainer on the article at {link(urls[0], urls[0])}, requested by <@{user}>", MAX_TEXT),
-    )
+    request = str(body.get("trigger_id") or f"{channel}:{message.get('ts')}")
     ctx.enqueue(
         "explain_link",
-        lock=story_id_for(channel, str(parent["ts"])),
+        queueing_lock=f"open_thread:{request}",
+        channel=channel,
+        url=urls[0],
+        words=words,
+        user=user,
+        request=request,
+    )
+
+
+def explain_link(ctx: SlackContext, channel: str, url: str, words: str, user: str, request: str) -> None:
+    """The `explain_link` job: the story's thread opened once, then the `explain_page` job, the thread its lock."""
+    if not ctx.room.registry.claim_once(f"thread:{request}"):
+        return  # opened already (this job ran before, on a worker that died after posting)
+    parent = ctx.client.chat_postMessage(
+        channel=channel,
+        text=cut(f"Explainer on the article at {link(url, url)}, requested by <@{user}>", MAX_TEXT),
+    )
+    story_id = story_id_for(channel, str(parent["ts"]))
+    ctx.enqueue(
+        "explain_page",
+        lock=story_id,
+        queueing_lock=f"explain:{story_id}",
         channel=channel,
         thread_ts=str(parent["ts"]),
-        url=urls[0],
+        url=url,
         words=words,
         user=user,
     )
 
 
-def explain_link(ctx: SlackContext, channel: str, thread_ts: str, url: str, words: str, user: str) -> None:
-    """The `explain_link` job: the page read through the guarded fetcher (public addresses only) and attached
-    to the story, the topic taken from its title (else the message's words), then the `explain` job."""
+def explain_page(ctx: SlackContext, channel: str, thread_ts: str, url: str, words: str, user: str) -> None:
+    """The `explain_page` job: the page read through the guarded fetcher (public addresses only) and attached
+    to the story, the topic taken from its title (else the message's words), then the `explain` job's work.
+    Run again after the story started, it continues the story."""
     story_id = story_id_for(channel, thread_ts)
 
     def say(text: str) -> None:
