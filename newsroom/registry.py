@@ -100,13 +100,9 @@ class StoryRegistry(Protocol):
         or after `since` (ISO), or of the stories named."""
         ...
 
-    def attach(self, story_id: str, record_ids: list[str], who: str) -> None:
-        """Records someone gave a story as sources (a file shared in its thread): its research includes them."""
-        ...
-
-    def attached(self, story_id: str) -> list[str]:
-        """The records attached to a story, in the order they were attached."""
-        ...
+    # records given to a story by hand (files shared in its thread), in the order given: research keeps them
+    def attach(self, story_id: str, record_ids: list[str], who: str) -> None: ...
+    def attached(self, story_id: str) -> list[str]: ...
 
 
 # A story row as every registry returns it (and as `newsroom db copy` moves it), in the schemas' order.
@@ -381,8 +377,6 @@ class Registry:
                 sql + " ORDER BY s.created_at, u.story_id, u.role, u.model", args
             ).fetchall()
         return [dict(zip(USAGE_COLUMNS, r, strict=True)) for r in rows]
-
-    # -- records given to a story by hand (files shared in its thread) ----------------------------------
 
     def attach(self, story_id: str, record_ids: list[str], who: str) -> None:
         now = datetime.now(UTC).isoformat()
