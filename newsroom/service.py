@@ -218,9 +218,7 @@ class Newsroom(StoryRuns, StoryEdits, LivingStories):
             "requested_by": requested_by,
             "policy": self.default_policy.to_json(),
         }
-        attached = self.registry.attached(story_id)
-        if attached:  # files given before the story started (the New explainer modal)
-            payload["attached"] = attached
+        payload["attached"] = self.registry.attached(story_id)  # records given before it started
         # The payload is kept: a story whose process died before its first checkpoint starts again from it.
         return self._start(payload, topic, on_progress=on_progress, keep_payload=True)
 
