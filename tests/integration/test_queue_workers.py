@@ -189,10 +189,11 @@ def deployment(
 
 
 def drafts(slack: FakeSlack) -> list[dict[str, Any]]:
+    """Drafts in a story's thread (the published message in the publish channel carries Update, not a draft)."""
     return [
         b
         for b in slack.of("chat.postMessage")
-        if any(block.get("type") == "actions" for block in b.get("blocks") or [])
+        if b.get("thread_ts") and any(block.get("type") == "actions" for block in b.get("blocks") or [])
     ]
 
 
